@@ -1,0 +1,17 @@
+/** pino JSON logs; every line names its service, and request loggers add request/correlation ids. */
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger };
+
+export function createLogger(service: string, level: LevelWithSilent | string = 'info'): Logger {
+  return pino({
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Never let a credential reach a log line, whatever a handler chose to log.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.newPassword', '*.currentPassword', '*.refreshToken', '*.accessToken', '*.token'],
+      censor: '[redacted]',
+    },
+  });
+}
