@@ -1,0 +1,23 @@
+/** Picks the stores adapter from configuration: Redis when a URL is set, memory otherwise. */
+import type { Logger } from '../logger.ts';
+import { createMemoryStores } from './memory-stores.ts';
+import { createRedisStores } from './redis-stores.ts';
+import type { Stores } from './types.ts';
+
+export interface OpenStoresOptions {
+  redisUrl?: string;
+  /** Redis only: prepended to every key and channel. */
+  keyPrefix?: string;
+  logger?: Logger;
+}
+
+/**
+ * Returns at once; the Redis adapter connects in the background and keeps reconnecting. Await
+ * `ping()` where a start-up or readiness check needs Redis to answer.
+ */
+export function openStores(options: OpenStoresOptions = {}): Stores {
+  if (options.redisUrl) {
+    return createRedisStores({ url: options.redisUrl, keyPrefix: options.keyPrefix, logger: options.logger });
+  }
+  return createMemoryStores({ logger: options.logger });
+}
