@@ -1,9 +1,9 @@
 /** pino JSON logs; every line names its service, and request loggers add request/correlation ids. */
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(service: string, level: LevelWithSilent | string = 'info'): Logger {
+export function createLogger(service: string, level: string = 'info'): Logger {
   return pino({
     level,
     base: { service },

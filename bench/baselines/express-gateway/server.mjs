@@ -1,0 +1,51 @@
+// The seeds' gateway stack, kept as a baseline for bench/gateway: Express 5 with
+// express-http-proxy, jsonwebtoken verifying the access token (public key from identity's
+// JWKS) and express-rate-limit on Redis. It does the same job as Agora's gateway for one
+// authenticated route: verify, rate-limit per user, proxy. Plain JavaScript, as such stacks are.
+import crypto from 'node:crypto';
+import express from 'express';
+import proxy from 'express-http-proxy';
+import jwt from 'jsonwebtoken';
+import { rateLimit } from 'express-rate-limit';
+import { RedisStore } from 'rate-limit-redis';
+import Redis from 'ioredis';
+
+const port = Number(process.env.PORT ?? 8180);
+const upstream = process.env.UPSTREAM_URL ?? 'http://127.0.0.1:8081';
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+const jwks = await (await fetch(`${upstream}/.well-known/jwks.json`)).json();
+const keys = new Map(jwks.keys.map((jwk) => [jwk.kid, crypto.createPublicKey({ key: jwk, format: 'jwk' })]));
+
+const app = express();
+app.disable('x-powered-by');
+
+app.use((req, res, next) => {
+  const header = req.headers.authorization ?? '';
+  if (!header.startsWith('Bearer ')) return next();
+  const token = header.slice(7);
+  const decoded = jwt.decode(token, { complete: true });
+  const key = decoded && keys.get(decoded.header.kid);
+  if (!key) return res.status(401).json({ error: 'invalid token' });
+  try {
+    req.user = jwt.verify(token, key, { algorithms: ['EdDSA'], issuer: 'agora-identity', audience: 'agora' });
+    next();
+  } catch {
+    res.status(401).json({ error: 'invalid token' });
+  }
+});
+
+app.use(
+  rateLimit({
+    windowMs: 60_000,
+    limit: Number(process.env.RATE_LIMIT_PER_MINUTE ?? 600),
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => req.user?.sub ?? req.ip,
+    store: new RedisStore({ sendCommand: (command, ...args) => redis.call(command, ...args), prefix: `bench-express:${process.pid}:` }),
+  }),
+);
+
+app.use('/', proxy(upstream, { proxyReqPathResolver: (req) => req.originalUrl }));
+
+app.listen(port, '127.0.0.1', () => process.stdout.write(`express baseline on ${port}\n`));

@@ -1,0 +1,71 @@
+/**
+ * Idempotent event consumers: each delivery runs in one database transaction that first records
+ * (consumer, event id) in processed_events. A redelivery finds the row, is acknowledged and
+ * skipped; a failing handler rolls the record back with its own writes, so the retry runs it
+ * again from scratch. Follow-up events enqueued in that transaction commit with it.
+ */
+import { Compile } from 'typebox/compile';
+import type { TSchema } from 'typebox';
+import type { Database, Tx } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { processedEvents } from './outbox.tables.ts';
+import { topicMatches } from './topic-pattern.ts';
+import type { EventBus, EventEnvelope, Subscription } from './types.ts';
+
+export type EventHandler = (event: EventEnvelope<any>, tx: Tx) => Promise<void>;
+
+export interface ConsumeEventsOptions {
+  /** The consuming service's name: its queue and its key in processed_events. */
+  consumer: string;
+  database: Database;
+  bus: EventBus;
+  logger: Logger;
+  /** By event type; AMQP topic patterns (`profile.*`) work too. */
+  handlers: Record<string, EventHandler>;
+  /** TypeBox schemas of `data` by event type, checked before the handler runs. */
+  schemas?: Record<string, TSchema>;
+  retryDelaysMs?: number[];
+  prefetch?: number;
+}
+
+export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subscription> {
+  const { consumer, database, bus, handlers } = options;
+  const logger = options.logger.child({ consumer });
+  const validators = new Map(Object.entries(options.schemas ?? {}).map(([type, schema]) => [type, Compile(schema)]));
+
+  function handlerFor(type: string): EventHandler | undefined {
+    return handlers[type] ?? Object.entries(handlers).find(([pattern]) => topicMatches(pattern, type))?.[1];
+  }
+
+  return bus.consume(
+    consumer,
+    Object.keys(handlers),
+    async ({ envelope, attempt }) => {
+      const event = { eventId: envelope.id, type: envelope.type, correlationId: envelope.correlationId, attempt };
+      const handler = handlerFor(envelope.type);
+      if (!handler) {
+        // A binding left over from an older version of the service; retrying cannot help.
+        logger.warn(event, 'no handler for event type; acknowledged without processing');
+        return;
+      }
+      const validator = validators.get(envelope.type);
+      if (validator && !validator.Check(envelope.data)) {
+        const problems = validator.Errors(envelope.data).slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`);
+        throw new Error(`invalid ${envelope.type} data: ${problems.join('; ')}`);
+      }
+      const processed = await database.transaction(async (tx) => {
+        const recorded = await tx
+          .insert(processedEvents)
+          .values({ consumer, eventId: envelope.id })
+          .onConflictDoNothing()
+          .returning({ eventId: processedEvents.eventId });
+        if (recorded.length === 0) return false;
+        await handler(envelope, tx);
+        return true;
+      });
+      if (processed) logger.debug(event, 'event processed');
+      else logger.debug(event, 'event already processed; skipped');
+    },
+    { retryDelaysMs: options.retryDelaysMs, prefetch: options.prefetch },
+  );
+}

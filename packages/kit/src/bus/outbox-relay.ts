@@ -1,0 +1,180 @@
+/**
+ * The outbox relay: publishes committed outbox rows to the bus and stamps them published once
+ * the broker confirmed. It wakes on NOTIFY (sent by the outbox's insert trigger on commit) and
+ * on a poll timer, which is what picks up rows left behind by a crash or a broker outage.
+ *
+ * Rows are claimed with a lease (claimed_until) taken under FOR UPDATE SKIP LOCKED, so any
+ * number of relay instances can run against one database without publishing a row twice at
+ * the same time; a relay that dies mid-batch only delays its rows until the lease runs out.
+ */
+import { and, asc, inArray, isNull, isNotNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { errorMessage } from './message-headers.ts';
+import { outbox } from './outbox.tables.ts';
+import type { EventBus } from './types.ts';
+
+export interface OutboxRelayOptions {
+  database: Database;
+  bus: EventBus;
+  logger: Logger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** Longest pause after failures (broker down, database down) before trying again. */
+  maxBackoffMs?: number;
+  /** How often published rows older than the retention are deleted. */
+  cleanupIntervalMs?: number;
+}
+
+export interface OutboxRelay {
+  start(): void;
+  /** Stops waking up and resolves once the batch in progress is settled. */
+  stop(): Promise<void>;
+  /** Rows not yet published (the outbox_backlog metric). */
+  backlog(): Promise<number>;
+}
+
+const CLAIM_LEASE = sql`now() + interval '30 seconds'`;
+const PUBLISHED_RETENTION = sql`now() - interval '7 days'`;
+
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { database, bus } = options;
+  const logger = options.logger.child({ component: 'outbox-relay' });
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const batchSize = options.batchSize ?? 100;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  const cleanupIntervalMs = options.cleanupIntervalMs ?? 3_600_000;
+
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let unlisten: (() => Promise<void>) | null = null;
+  /** Set by NOTIFY while a batch runs, so a wake-up is never lost between two batches. */
+  let woken = false;
+  let wake: () => void = () => undefined;
+  let lastCleanup = 0;
+
+  /** Sleeps until woken by NOTIFY or stop(), or `ms` passed; `interruptible: false` ignores NOTIFY (backoff). */
+  function pause(ms: number, interruptible: boolean): Promise<void> {
+    if (stopped || (interruptible && woken)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wake = () => undefined;
+        resolve();
+      }
+      wake = () => {
+        if (interruptible || stopped) done();
+      };
+    });
+  }
+
+  async function claimBatch() {
+    const due = database.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(isNull(outbox.publishedAt), or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql`now()`))))
+      .orderBy(asc(outbox.createdAt), asc(outbox.id))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    const claimed = await database.db
+      .update(outbox)
+      .set({ claimedUntil: CLAIM_LEASE, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning({ id: outbox.id, envelope: outbox.envelope, headers: outbox.headers, createdAt: outbox.createdAt });
+    // RETURNING has no order; publish oldest first (ids are UUIDv7, so they break ties in time).
+    return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Publishes one batch; returns how many rows it claimed and whether any publish failed. */
+  async function relayBatch(): Promise<{ claimed: number; failed: number }> {
+    const rows = await claimBatch();
+    if (rows.length === 0) return { claimed: 0, failed: 0 };
+    // Handing every row to the bus before awaiting keeps their order on the wire and
+    // pipelines the broker's confirms instead of paying a round trip per row.
+    const results = await Promise.allSettled(rows.map((row) => bus.publish(row.envelope, row.headers)));
+    const published: string[] = [];
+    const failures = new Map<string, string[]>();
+    results.forEach((result, index) => {
+      const id = rows[index]!.id;
+      if (result.status === 'fulfilled') published.push(id);
+      else {
+        const reason = errorMessage(result.reason);
+        failures.set(reason, [...(failures.get(reason) ?? []), id]);
+      }
+    });
+    if (published.length > 0) {
+      await database.db
+        .update(outbox)
+        .set({ publishedAt: sql`now()`, claimedUntil: null, lastError: null })
+        .where(inArray(outbox.id, published));
+    }
+    for (const [reason, ids] of failures) {
+      await database.db.update(outbox).set({ claimedUntil: null, lastError: reason }).where(inArray(outbox.id, ids));
+      logger.warn({ count: ids.length, reason }, 'outbox publish failed; will retry');
+    }
+    return { claimed: rows.length, failed: rows.length - published.length };
+  }
+
+  async function deleteOldPublished(): Promise<void> {
+    if (Date.now() - lastCleanup < cleanupIntervalMs) return;
+    lastCleanup = Date.now();
+    await database.db.delete(outbox).where(and(isNotNull(outbox.publishedAt), lt(outbox.publishedAt, PUBLISHED_RETENTION)));
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    while (!stopped) {
+      woken = false;
+      let outcome = { claimed: 0, failed: 0 };
+      try {
+        outcome = await relayBatch();
+        if (outcome.claimed < batchSize) await deleteOldPublished();
+      } catch (error) {
+        logger.error({ err: error }, 'outbox relay batch failed');
+        outcome.failed = 1;
+      }
+      if (stopped) break;
+      if (outcome.failed > 0) {
+        failures += 1;
+        await pause(Math.min(maxBackoffMs, 250 * 2 ** (failures - 1)), false);
+        continue;
+      }
+      failures = 0;
+      // A full batch means there is probably more: go again at once.
+      if (outcome.claimed === batchSize) continue;
+      await pause(pollIntervalMs, true);
+    }
+  }
+
+  return {
+    start() {
+      if (running || stopped) return;
+      running = (async () => {
+        try {
+          unlisten = await database.listen('outbox', () => {
+            woken = true;
+            wake();
+          });
+        } catch (error) {
+          // Polling alone still delivers everything, only later.
+          logger.warn({ err: error }, 'outbox relay could not LISTEN; relying on polling');
+        }
+        await loop();
+      })();
+    },
+
+    async stop() {
+      stopped = true;
+      wake();
+      await running;
+      await unlisten?.().catch((error: unknown) => logger.warn({ err: error }, 'outbox relay UNLISTEN failed'));
+      unlisten = null;
+    },
+
+    async backlog() {
+      const [row] = await database.db.select({ count: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.publishedAt));
+      return row?.count ?? 0;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Writing events: build an envelope and put it in the outbox inside the caller's transaction,
+ * so an event exists if and only if the state change it announces was committed. The relay
+ * (outbox-relay.ts) takes it from there.
+ */
+import path from 'node:path';
+import type { Tx } from '../db/database.ts';
+import { newId } from '../ids.ts';
+import { outbox } from './outbox.tables.ts';
+import type { EventEnvelope, MessageHeaders } from './types.ts';
+
+/** The kit's own tables (outbox, processed_events), migrated before a service's own. */
+export const busMigrations = { namespace: 'kit.bus', dir: path.join(import.meta.dirname, 'migrations') };
+
+export interface EventContext {
+  producer: string;
+  /** Defaults to the event's own id: a new event starts a new conversation. */
+  correlationId?: string;
+  causationId?: string;
+  version?: number;
+}
+
+export function createEvent<D>(type: string, data: D, context: EventContext): EventEnvelope<D> {
+  const id = newId();
+  const envelope: EventEnvelope<D> = {
+    id,
+    type,
+    version: context.version ?? 1,
+    occurredAt: new Date().toISOString(),
+    producer: context.producer,
+    correlationId: context.correlationId ?? id,
+    data,
+  };
+  if (context.causationId !== undefined) envelope.causationId = context.causationId;
+  return envelope;
+}
+
+/** An event caused by `cause`: same conversation (correlationId), and `cause` as its causation. */
+export function followUp<D>(cause: EventEnvelope<unknown>, type: string, data: D, producer: string): EventEnvelope<D> {
+  return createEvent(type, data, { producer, correlationId: cause.correlationId, causationId: cause.id });
+}
+
+export async function enqueue(tx: Tx, envelope: EventEnvelope<unknown>, headers: MessageHeaders = {}): Promise<void> {
+  await tx.insert(outbox).values({ id: envelope.id, type: envelope.type, envelope, headers });
+}

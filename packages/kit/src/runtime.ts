@@ -1,0 +1,79 @@
+/**
+ * Chooses adapters from configuration (a URL set means the real thing) and runs one service
+ * as its own process: the body of every `server.ts`.
+ */
+import path from 'node:path';
+import type { Static, TObject } from 'typebox';
+import { loadConfig, type CommonConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { systemClock } from './clock.ts';
+import { openDatabase } from './db/open-database.ts';
+import { createInProcessBus, createRabbitBus } from './bus/index.ts';
+import { openStores } from './store/open-stores.ts';
+import type { EventBus } from './bus/types.ts';
+import type { Stores } from './store/types.ts';
+import type { HttpApp } from './http/app.ts';
+import type { ServiceDeps } from './service.ts';
+import { closeOnSignals } from './shutdown.ts';
+
+/** Key prefix shared by every service, so revocations written by identity are seen by all. */
+export const STORE_PREFIX = 'agora:';
+
+export interface SharedAdapters {
+  bus?: EventBus;
+  stores?: Stores;
+}
+
+/**
+ * Opens the adapters one service needs. In the embedded platform the bus and stores are
+ * shared by all services in the process (passed in `shared`); the database is always the
+ * service's own.
+ */
+export async function connectAdapters(service: string, config: CommonConfig, logger: Logger, shared: SharedAdapters = {}) {
+  const database = await openDatabase({
+    service,
+    url: config.DATABASE_URL,
+    dataDir: config.DATABASE_URL ? undefined : path.join(config.AGORA_DATA_DIR, 'pglite', service),
+    logger,
+  });
+  const bus = shared.bus ?? (config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger }) : createInProcessBus({ logger }));
+  const stores = shared.stores ?? openStores({ redisUrl: config.REDIS_URL, keyPrefix: STORE_PREFIX, logger });
+  const owned = { bus: !shared.bus, stores: !shared.stores };
+  return {
+    database,
+    bus,
+    stores,
+    /** Closes what this call opened, leaving shared adapters to their owner. */
+    async close() {
+      if (owned.bus) await bus.close();
+      if (owned.stores) await stores.close();
+      await database.close();
+    },
+  };
+}
+
+export interface ServiceModule<C extends TObject> {
+  name: string;
+  configSchema: C;
+  buildApp(deps: ServiceDeps<Static<C>>): Promise<HttpApp>;
+  /** The config key holding the port, `PORT` unless the service says otherwise. */
+  port(config: Static<C>): number;
+}
+
+/** Runs a service standalone: config, adapters, listen, and a graceful stop on SIGTERM. */
+export async function runStandalone<C extends TObject>(module: ServiceModule<C>): Promise<HttpApp> {
+  const config = loadConfig(module.configSchema) as Static<C> & CommonConfig;
+  const logger = createLogger(module.name, config.LOG_LEVEL);
+  const adapters = await connectAdapters(module.name, config, logger);
+  const app = await module.buildApp({ config, logger, clock: systemClock, ...adapters });
+  await app.listen({ port: module.port(config), host: config.HOST });
+  closeOnSignals(
+    [
+      { name: 'http', close: () => app.close() },
+      { name: 'adapters', close: () => adapters.close() },
+    ],
+    logger,
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
+  return app;
+}

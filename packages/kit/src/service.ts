@@ -1,0 +1,103 @@
+/**
+ * What every service is built from: its adapters (database, bus, stores) handed in by whoever
+ * runs it, and `createServiceApp`, which prepares the database, wires the outbox relay and the
+ * event consumers into the HTTP app's lifecycle, and adds readiness checks for each adapter.
+ * A service's `buildApp` calls it and adds routes; tests call `buildApp` with embedded adapters.
+ */
+import type { JWTVerifyGetKey } from 'jose';
+import type { TSchema } from 'typebox';
+import type { Logger } from './logger.ts';
+import type { Clock } from './clock.ts';
+import type { Database, Tx } from './db/database.ts';
+import type { EventBus, EventEnvelope } from './bus/types.ts';
+import type { Stores } from './store/types.ts';
+import { migrate } from './db/migrate.ts';
+import { busMigrations, consumeEvents, createOutboxRelay } from './bus/index.ts';
+import { createRevocationList } from './store/revocation.ts';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/access-token.ts';
+import { createHttpApp, type HttpApp, type HttpAppOptions } from './http/app.ts';
+import { registerAuthentication } from './http/auth.ts';
+
+export interface ServiceDeps<C = unknown> {
+  config: C;
+  logger: Logger;
+  database: Database;
+  bus: EventBus;
+  stores: Stores;
+  clock: Clock;
+}
+
+export type EventHandler = (event: EventEnvelope<any>, tx: Tx) => Promise<void>;
+
+export interface ServiceAppOptions extends Pick<HttpAppOptions, 'bodyLimit' | 'openapi' | 'trustProxy'> {
+  service: string;
+  /** The service's own `*.sql` migrations, applied after the kit's outbox tables. */
+  migrationsDir: string;
+  /** Where access-token signing keys come from; omit for a service without authenticated routes. */
+  keys?: JWTVerifyGetKey;
+  consumers?: {
+    handlers: Record<string, EventHandler>;
+    schemas?: Record<string, TSchema>;
+    retryDelaysMs?: number[];
+  };
+}
+
+export interface ServiceApp {
+  app: HttpApp;
+  verifier: AccessTokenVerifier | null;
+}
+
+export async function createServiceApp(deps: ServiceDeps, options: ServiceAppOptions): Promise<ServiceApp> {
+  const { database, bus, stores, logger } = deps;
+  await migrate(database, busMigrations);
+  await migrate(database, { namespace: options.service, dir: options.migrationsDir });
+
+  const app = await createHttpApp({
+    service: options.service,
+    logger,
+    bodyLimit: options.bodyLimit,
+    openapi: options.openapi,
+    trustProxy: options.trustProxy,
+    readiness: {
+      database: () => database.ping(),
+      bus: async () => {
+        if (!(await bus.isReady())) throw new Error('broker not connected');
+      },
+      stores: () => stores.ping(),
+    },
+  });
+
+  const relay = createOutboxRelay({ database, bus, logger });
+  app.metrics.gauge('outbox_backlog', 'Events written to the outbox and not yet published', () => relay.backlog());
+  app.metrics.gauge('dead_letters', 'Messages parked in this service\'s dead-letter queue', () => bus.deadLetters.count(options.service));
+
+  let verifier: AccessTokenVerifier | null = null;
+  if (options.keys) {
+    verifier = createAccessTokenVerifier({ keys: options.keys, revocations: createRevocationList(stores.kv) });
+    registerAuthentication(app, verifier);
+  }
+
+  let stopConsuming: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    relay.start();
+    if (options.consumers) {
+      const subscription = await consumeEvents({
+        consumer: options.service,
+        database,
+        bus,
+        logger,
+        handlers: options.consumers.handlers,
+        schemas: options.consumers.schemas,
+        retryDelaysMs: options.consumers.retryDelaysMs,
+      });
+      stopConsuming = () => subscription.stop();
+    }
+  });
+  // onClose runs after in-flight requests finished: stop taking events, then flush the relay.
+  app.addHook('onClose', async () => {
+    await stopConsuming?.();
+    await relay.stop();
+  });
+
+  return { app, verifier };
+}
