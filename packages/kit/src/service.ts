@@ -57,7 +57,8 @@ export async function createServiceApp(deps: ServiceDeps, options: ServiceAppOpt
     logger,
     bodyLimit: options.bodyLimit,
     openapi: options.openapi,
-    trustProxy: options.trustProxy,
+    // Services sit behind the gateway: believe X-Forwarded-For only from loopback and private hops.
+    trustProxy: options.trustProxy ?? ['loopback', 'linklocal', 'uniquelocal'],
     readiness: {
       database: () => database.ping(),
       bus: async () => {
@@ -73,7 +74,7 @@ export async function createServiceApp(deps: ServiceDeps, options: ServiceAppOpt
 
   let verifier: AccessTokenVerifier | null = null;
   if (options.keys) {
-    verifier = createAccessTokenVerifier({ keys: options.keys, revocations: createRevocationList(stores.kv) });
+    verifier = createAccessTokenVerifier({ keys: options.keys, revocations: createRevocationList(stores.kv), clock: deps.clock });
     registerAuthentication(app, verifier);
   }
 

@@ -6,6 +6,7 @@
  */
 import { jwtVerify, createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { errors } from '../errors.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export const TOKEN_ISSUER = 'agora-identity';
 export const TOKEN_AUDIENCE = 'agora';
@@ -35,7 +36,8 @@ export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
 
 const ROLES = new Set<string>(['user', 'seller', 'admin']);
 
-export function createAccessTokenVerifier(options: { keys: JWTVerifyGetKey; revocations: RevocationCheck }): AccessTokenVerifier {
+export function createAccessTokenVerifier(options: { keys: JWTVerifyGetKey; revocations: RevocationCheck; clock?: Clock }): AccessTokenVerifier {
+  const clock = options.clock ?? systemClock;
   return {
     async verify(token) {
       let payload;
@@ -46,6 +48,7 @@ export function createAccessTokenVerifier(options: { keys: JWTVerifyGetKey; revo
           algorithms: [TOKEN_ALGORITHM],
           requiredClaims: ['sub', 'sid', 'exp'],
           maxTokenAge: ACCESS_TOKEN_TTL_SECONDS + 60,
+          currentDate: clock.now(),
         }));
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw errors.unauthorized('AUTH.TOKEN_EXPIRED', 'The access token has expired');

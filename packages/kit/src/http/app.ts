@@ -56,8 +56,10 @@ function createValidators() {
 }
 
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  // Typed as Fastify's logger so the app's type parameters stay the default ones.
+  const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    loggerInstance: options.logger,
+    loggerInstance,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimit ?? MiB,
     trustProxy: options.trustProxy ?? false,

@@ -21,10 +21,14 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match[1]!;
 }
 
-/** Verifies the bearer token of every request that sends one; a bad token is 401 even on public routes. */
+/**
+ * Verifies the bearer token of every request that sends one; a bad token is 401 even on public
+ * routes. It runs on request, before the body is parsed and validated, so a caller without a
+ * valid token learns that first (use `onRequest: requireUser` on routes for the same reason).
+ */
 export function registerAuthentication(app: FastifyInstance, verifier: AccessTokenVerifier): void {
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', async (request) => {
+  app.addHook('onRequest', async (request) => {
     const token = bearerToken(request);
     if (token) request.principal = await verifier.verify(token);
   });
