@@ -16,9 +16,6 @@ import type { HttpApp } from './http/app.ts';
 import type { ServiceDeps } from './service.ts';
 import { closeOnSignals } from './shutdown.ts';
 
-/** Key prefix shared by every service, so revocations written by identity are seen by all. */
-export const STORE_PREFIX = 'agora:';
-
 export interface SharedAdapters {
   bus?: EventBus;
   stores?: Stores;
@@ -37,7 +34,7 @@ export async function connectAdapters(service: string, config: CommonConfig, log
     logger,
   });
   const bus = shared.bus ?? (config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger }) : createInProcessBus({ logger }));
-  const stores = shared.stores ?? openStores({ redisUrl: config.REDIS_URL, keyPrefix: STORE_PREFIX, logger });
+  const stores = shared.stores ?? openStores({ redisUrl: config.REDIS_URL, logger });
   const owned = { bus: !shared.bus, stores: !shared.stores };
   return {
     database,
@@ -62,18 +59,30 @@ export interface ServiceModule<C extends TObject> {
 
 /** Runs a service standalone: config, adapters, listen, and a graceful stop on SIGTERM. */
 export async function runStandalone<C extends TObject>(module: ServiceModule<C>): Promise<HttpApp> {
-  const config = loadConfig(module.configSchema) as Static<C> & CommonConfig;
+  let config: Static<C> & CommonConfig;
+  try {
+    config = loadConfig(module.configSchema) as Static<C> & CommonConfig;
+  } catch (error) {
+    process.stderr.write(`${module.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
   const logger = createLogger(module.name, config.LOG_LEVEL);
-  const adapters = await connectAdapters(module.name, config, logger);
-  const app = await module.buildApp({ config, logger, clock: systemClock, ...adapters });
-  await app.listen({ port: module.port(config), host: config.HOST });
-  closeOnSignals(
-    [
-      { name: 'http', close: () => app.close() },
-      { name: 'adapters', close: () => adapters.close() },
-    ],
-    logger,
-    config.SHUTDOWN_TIMEOUT_MS,
-  );
-  return app;
+  try {
+    const adapters = await connectAdapters(module.name, config, logger);
+    const app = await module.buildApp({ config, logger, clock: systemClock, ...adapters });
+    await app.listen({ port: module.port(config), host: config.HOST });
+    closeOnSignals(
+      [
+        { name: 'http', close: () => app.close() },
+        { name: 'adapters', close: () => adapters.close() },
+      ],
+      logger,
+      config.SHUTDOWN_TIMEOUT_MS,
+    );
+    return app;
+  } catch (error) {
+    // A supervisor (the platform launcher, Kubernetes) restarts the process; say why it stopped.
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  }
 }

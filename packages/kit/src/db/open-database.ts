@@ -73,9 +73,27 @@ const DUPLICATE_DATABASE = '42P04';
 /** Two CREATE DATABASE racing on the catalog's unique index can fail this way instead of 42P04. */
 const UNIQUE_VIOLATION = '23505';
 
-async function ensureDatabase(adminUrl: string, name: string, logger: Logger | undefined): Promise<void> {
+const UNDEFINED_DATABASE = '3D000';
+
+/**
+ * Connects to the URL's own database to create service databases; when that one doesn't exist
+ * (DATABASE_URL names only a prefix, such as `/agora`), to the `postgres` maintenance database.
+ */
+async function connectAdmin(adminUrl: string): Promise<pg.Client> {
   const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
+  try {
+    await admin.connect();
+    return admin;
+  } catch (err) {
+    if ((err as { code?: string }).code !== UNDEFINED_DATABASE) throw err;
+    const maintenance = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
+    await maintenance.connect();
+    return maintenance;
+  }
+}
+
+async function ensureDatabase(adminUrl: string, name: string, logger: Logger | undefined): Promise<void> {
+  const admin = await connectAdmin(adminUrl);
   try {
     const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
     if (found.rowCount) return;

@@ -69,6 +69,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && SAFE_ID.test(given) ? given : newId();
     },
+    // Errors Fastify raises before routing (a malformed URL) get the same problem+json answer.
+    frameworkErrors: (error, request, reply) => {
+      const { problem, headers } = toProblem(error);
+      void reply.status(problem.status).headers(headers).header('x-request-id', request.id).type(PROBLEM_CONTENT_TYPE).send(problem);
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();

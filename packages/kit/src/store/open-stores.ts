@@ -4,9 +4,12 @@ import { createMemoryStores } from './memory-stores.ts';
 import { createRedisStores } from './redis-stores.ts';
 import type { Stores } from './types.ts';
 
+/** Key prefix shared by every service, so revocations written by identity are seen by all. */
+export const STORE_PREFIX = 'agora:';
+
 export interface OpenStoresOptions {
   redisUrl?: string;
-  /** Redis only: prepended to every key and channel. */
+  /** Redis only: prepended to every key and channel; STORE_PREFIX unless a test isolates itself. */
   keyPrefix?: string;
   logger?: Logger;
 }
@@ -17,7 +20,7 @@ export interface OpenStoresOptions {
  */
 export function openStores(options: OpenStoresOptions = {}): Stores {
   if (options.redisUrl) {
-    return createRedisStores({ url: options.redisUrl, keyPrefix: options.keyPrefix, logger: options.logger });
+    return createRedisStores({ url: options.redisUrl, keyPrefix: options.keyPrefix ?? STORE_PREFIX, logger: options.logger });
   }
   return createMemoryStores({ logger: options.logger });
 }

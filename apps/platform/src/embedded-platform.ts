@@ -1,0 +1,90 @@
+/**
+ * Builds every service in this process on embedded adapters and puts the gateway in front.
+ * Services listen on ephemeral loopback ports so the gateway proxies to them exactly as it does
+ * to separate processes; only the adapters differ. Also used by the end-to-end tests.
+ */
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, CommonConfig } from '@agora/kit/config';
+import { createLogger, type Logger } from '@agora/kit/logger';
+import { systemClock, type Clock } from '@agora/kit/clock';
+import { connectAdapters } from '@agora/kit/runtime';
+import { createInProcessBus } from '@agora/kit/bus/in-process-bus';
+import { createMemoryStores } from '@agora/kit/store/memory-stores';
+import { closeAll, type Closeable } from '@agora/kit/shutdown';
+import type { HttpApp } from '@agora/kit/http/app';
+import { buildApp as buildGateway } from '@agora/gateway/app';
+import { GatewayConfig } from '@agora/gateway/config';
+import { serviceModules } from './service-modules.ts';
+
+export interface EmbeddedPlatformOptions {
+  env?: Record<string, string | undefined>;
+  /** Overrides PORT; 0 picks a free port (tests). */
+  port?: number;
+  clock?: Clock;
+}
+
+export interface EmbeddedPlatform {
+  port: number;
+  url: string;
+  dataDir: string;
+  logger: Logger;
+  services: Record<string, { app: HttpApp; url: string }>;
+  close(): Promise<void>;
+}
+
+const listenUrl = (app: HttpApp): string => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {}): Promise<EmbeddedPlatform> {
+  const env = { ...(options.env ?? process.env) };
+  // The embedded platform is the no-dependencies mode: it never picks up the distributed URLs.
+  delete env['DATABASE_URL'];
+  delete env['AMQP_URL'];
+  delete env['REDIS_URL'];
+  const common = loadConfig(CommonConfig, env);
+  const logger = createLogger('platform', common.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+  const bus = createInProcessBus({ logger });
+  const stores = createMemoryStores({ clock });
+  const closeables: Closeable[] = [];
+  const services: EmbeddedPlatform['services'] = {};
+
+  try {
+    await Promise.all(
+      serviceModules.map(async (module) => {
+        const config = loadConfig(module.configSchema, env);
+        const serviceLogger = logger.child({ service: module.name });
+        const adapters = await connectAdapters(module.name, common, serviceLogger, { bus, stores });
+        const app = await module.buildApp({ config, logger: serviceLogger, clock, ...adapters });
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        services[module.name] = { app, url: listenUrl(app) };
+        closeables.push({ name: module.name, close: async () => { await app.close(); await adapters.close(); } });
+      }),
+    );
+
+    const gatewayConfig = loadConfig(GatewayConfig, env);
+    const gateway = await buildGateway({
+      config: gatewayConfig,
+      logger: logger.child({ service: 'gateway' }),
+      stores,
+      bus,
+      clock,
+      upstreams: Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.url])),
+    });
+    await gateway.listen({ port: options.port ?? gatewayConfig.PORT, host: gatewayConfig.HOST });
+    // The gateway closes first so no request reaches a service that is shutting down.
+    closeables.unshift({ name: 'gateway', close: () => gateway.close() });
+    const port = (gateway.server.address() as AddressInfo).port;
+    return {
+      port,
+      url: `http://127.0.0.1:${port}`,
+      dataDir: path.resolve(common.AGORA_DATA_DIR),
+      logger,
+      services,
+      close: () => closeAll([...closeables, { name: 'bus', close: () => bus.close() }, { name: 'stores', close: () => stores.close() }], logger),
+    };
+  } catch (error) {
+    await closeAll(closeables, logger);
+    throw error;
+  }
+}

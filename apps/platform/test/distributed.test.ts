@@ -1,0 +1,51 @@
+/**
+ * The platform as separate processes on PostgreSQL, RabbitMQ and Redis (when their URLs are
+ * set), through the gateway: the same scenarios as the embedded platform.
+ */
+import { before, after, describe } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startDistributedPlatform, missingSettings, type DistributedPlatform } from '../src/distributed-platform.ts';
+import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
+
+const missing = missingSettings(process.env);
+
+describe('distributed platform', { skip: missing.length > 0 && `${missing.join(', ')} not set` }, () => {
+  let platform: DistributedPlatform;
+  let dataDir: string;
+  const admin = { email: 'admin@example.com', password: 'admin password 123' };
+  const databaseBase = `e2e_${process.pid}_${Date.now()}`;
+  const databaseUrl = process.env['DATABASE_URL']!.replace(/\/[^/]*$/, `/${databaseBase}`);
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'agora-e2e-'));
+    platform = await startDistributedPlatform({
+      // Ports away from the defaults so a running platform doesn't collide with the test.
+      portBase: 28_080 + (process.pid % 50) * 20,
+      output: 'ignore',
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        AGORA_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        AGORA_ADMIN_EMAIL: admin.email,
+        AGORA_ADMIN_PASSWORD: admin.password,
+      },
+    });
+  });
+
+  after(async () => {
+    await platform?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    // Drop the databases this run created.
+    const client = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
+    await client.connect();
+    const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${databaseBase}%`]);
+    for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
+    await client.end();
+  });
+
+  identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+});

@@ -1,0 +1,28 @@
+/** The whole platform in one process on embedded adapters, through the gateway. */
+import { before, after, describe } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPlatform, type EmbeddedPlatform } from '../src/embedded-platform.ts';
+import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
+
+describe('embedded platform', () => {
+  let platform: EmbeddedPlatform;
+  let dataDir: string;
+  const admin = { email: 'admin@example.com', password: 'admin password 123' };
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'agora-e2e-'));
+    platform = await startEmbeddedPlatform({
+      port: 0,
+      env: { ...process.env, AGORA_DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGORA_ADMIN_EMAIL: admin.email, AGORA_ADMIN_PASSWORD: admin.password },
+    });
+  });
+
+  after(async () => {
+    await platform.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+});

@@ -1,0 +1,34 @@
+/**
+ * The services of the platform, the API prefixes each one answers behind the gateway, and the
+ * port each listens on when run as its own process. The gateway's route table and the platform
+ * launchers are built from this one list.
+ */
+export interface ServiceEntry {
+  name: string;
+  /**
+   * Path prefixes under the gateway; a `:name` segment matches any one segment. The most
+   * specific prefix wins (more segments, then literal over parameter), so
+   * `/api/v1/posts/:id/comments` goes to comments while `/api/v1/posts` goes to posts.
+   */
+  prefixes: string[];
+  port: number;
+  /** Whether the service exists yet; the gateway answers 503 for prefixes of the others. */
+  built: boolean;
+}
+
+export const services: ServiceEntry[] = [
+  { name: 'identity', prefixes: ['/api/v1/auth'], port: 8081, built: true },
+  { name: 'users', prefixes: ['/api/v1/users'], port: 8082, built: false },
+  { name: 'posts', prefixes: ['/api/v1/posts', '/api/v1/feed', '/api/v1/users/:id/posts'], port: 8083, built: false },
+  { name: 'comments', prefixes: ['/api/v1/comments', '/api/v1/posts/:id/comments'], port: 8084, built: false },
+  { name: 'likes', prefixes: ['/api/v1/posts/:id/like', '/api/v1/posts/:id/likes', '/api/v1/comments/:id/like'], port: 8085, built: false },
+  { name: 'media', prefixes: ['/api/v1/media'], port: 8086, built: false },
+  { name: 'notifications', prefixes: ['/api/v1/notifications'], port: 8087, built: false },
+  { name: 'search', prefixes: ['/api/v1/search'], port: 8088, built: false },
+  { name: 'catalog', prefixes: ['/api/v1/products', '/api/v1/categories'], port: 8089, built: false },
+  { name: 'cart', prefixes: ['/api/v1/cart'], port: 8090, built: false },
+  { name: 'orders', prefixes: ['/api/v1/orders'], port: 8091, built: false },
+  { name: 'payments', prefixes: ['/api/v1/payments'], port: 8092, built: false },
+];
+
+export const GATEWAY_PORT = 8080;
