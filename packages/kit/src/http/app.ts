@@ -3,7 +3,7 @@
  * and OpenAPI from one definition), request and correlation ids, problem+json errors, RED
  * metrics, health probes and the service's own OpenAPI document. Services add routes to it.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type FastifySchema } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type FastifySchema, type FastifyReply } from 'fastify';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -70,7 +70,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       return typeof given === 'string' && SAFE_ID.test(given) ? given : newId();
     },
     // Errors Fastify raises before routing (a malformed URL) get the same problem+json answer.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error, request, reply: FastifyReply) => {
       const { problem, headers } = toProblem(error);
       void reply.status(problem.status).headers(headers).header('x-request-id', request.id).type(PROBLEM_CONTENT_TYPE).send(problem);
     },
