@@ -15,20 +15,36 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Environment values are text: numbers are converted only when the whole text is a plain
+ * decimal (so `80.5` stays 80.5 and fails an integer key instead of becoming 80), booleans only
+ * from `true`/`false`; anything else is left for the schema to judge.
+ */
+function fromText(schema: TSchema, text: string): unknown {
+  const type = (schema as { type?: unknown }).type;
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
 export function loadConfig<T extends TObject>(schema: T, env: Record<string, string | undefined> = process.env): Static<T> {
-  const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(schema.properties)) {
-    const value = env[key];
-    if (value !== undefined && value !== '') raw[key] = value;
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  const required = new Set(schema.required ?? []);
+  // Each key is judged on its own, so one bad key can't crowd the others out of the report.
+  for (const [key, property] of Object.entries<TSchema>(schema.properties)) {
+    const text = env[key];
+    const value = text === undefined || text === '' ? Value.Default(property, undefined) : fromText(property, text);
+    if (value === undefined) {
+      if (required.has(key)) problems.push(`${key}: is required`);
+      continue;
+    }
+    const [error] = Value.Errors(property, value);
+    if (error) problems.push(`${key}: ${error.message}`);
+    else config[key] = value;
   }
-  const withDefaults = Value.Default(schema, raw);
-  const converted = Value.Convert(schema, withDefaults);
-  const problems = [...Value.Errors(schema, converted)].map((error) => {
-    const key = error.instancePath.replace(/^\//, '') || String((error.params as { requiredProperties?: string[] }).requiredProperties ?? '');
-    return `${key}: ${error.message}`;
-  });
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  return converted as Static<T>;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as Static<T>;
 }
 
 /** Settings every service shares: adapters are picked by whether their URL is set. */

@@ -73,6 +73,9 @@ export function createRedisStores(options: RedisStoresOptions): Stores {
     // would hold up a graceful shutdown.
     disconnectTimeout: 200,
     connectionName: options.connectionName,
+    // Commands issued in the same tick (a request's revocation check and rate-limit hit, and
+    // those of concurrent requests) go out in one write: fewer syscalls on the hot path.
+    enableAutoPipelining: true,
   }) as ScriptedRedis;
   client.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT_WINDOW_LUA });
   client.defineCommand('peekWindow', { numberOfKeys: 1, lua: PEEK_WINDOW_LUA, readOnly: true });
