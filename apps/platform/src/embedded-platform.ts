@@ -53,7 +53,7 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
     await Promise.all(
       serviceModules.map(async (module) => {
         const config = loadConfig(module.configSchema, env);
-        const serviceLogger = logger.child({ service: module.name });
+        const serviceLogger = createLogger(module.name, common.LOG_LEVEL);
         const adapters = await connectAdapters(module.name, common, serviceLogger, { bus, stores });
         const app = await module.buildApp({ config, logger: serviceLogger, clock, ...adapters });
         await app.listen({ port: 0, host: '127.0.0.1' });
@@ -65,7 +65,7 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
     const gatewayConfig = loadConfig(GatewayConfig, env);
     const gateway = await buildGateway({
       config: gatewayConfig,
-      logger: logger.child({ service: 'gateway' }),
+      logger: createLogger('gateway', common.LOG_LEVEL),
       stores,
       bus,
       clock,
