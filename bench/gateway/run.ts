@@ -11,7 +11,7 @@
  * used for identity when set; otherwise it runs on PGlite and the in-process bus.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,15 @@ if (!redisUrl) {
 const ports = { identity: 18081, gateway: 18080, express: 18180 };
 const url = (port: number) => `http://127.0.0.1:${port}`;
 const children: ChildProcess[] = [];
+const childByName = new Map<string, ChildProcess>();
+
+/** CPU seconds (user + system) a process has used, from /proc: the cost of a target per request. */
+function cpuSeconds(child: ChildProcess | undefined): number {
+  if (!child?.pid) return 0;
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 const runId = `${Date.now()}`;
 const baseEnv = {
   ...process.env,
@@ -56,6 +65,7 @@ function start(name: string, entry: string, env: Record<string, string | undefin
     if (!stopping) process.stderr.write(`${name} exited early (${signal ?? code})\n`);
   });
   children.push(child);
+  childByName.set(name, child);
 }
 
 async function waitFor(target: string, timeoutMs = 60_000): Promise<void> {
@@ -93,20 +103,25 @@ interface Sample {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU milliseconds the edge process (gateway or Express) spent per request; 0 for direct. */
+  edgeCpuMs: number;
 }
 
-async function measure(target: string, token: string, durationSeconds: number): Promise<Sample> {
+async function measure(target: string, token: string, durationSeconds: number, edge?: ChildProcess): Promise<Sample> {
+  const cpuBefore = cpuSeconds(edge);
   const result = await autocannon({
     url: `${target}/api/v1/auth/me`,
     connections,
     duration: durationSeconds,
     headers: { authorization: `Bearer ${token}` },
   });
+  const cpu = cpuSeconds(edge) - cpuBefore;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
+    edgeCpuMs: result.requests.total > 0 ? (cpu * 1000) / result.requests.total : 0,
   };
 }
 
@@ -133,14 +148,15 @@ try {
   const { accessToken } = (await registered.json()) as { accessToken: string };
 
   const targets = { direct: url(ports.identity), gateway: url(ports.gateway), express: url(ports.express) };
+  const edges = { direct: undefined, gateway: childByName.get('gateway'), express: childByName.get('express') };
   for (const target of Object.values(targets)) await measure(target, accessToken, 2); // warm-up: JIT, pools, JWKS
 
   const samples: Record<keyof typeof targets, Sample[]> = { direct: [], gateway: [], express: [] };
   for (let round = 1; round <= rounds; round += 1) {
     for (const [name, target] of Object.entries(targets) as [keyof typeof targets, string][]) {
-      const sample = await measure(target, accessToken, seconds);
+      const sample = await measure(target, accessToken, seconds, edges[name]);
       samples[name].push(sample);
-      process.stderr.write(`round ${round} ${name.padEnd(8)} ${sample.rps.toFixed(0)} req/s p50 ${sample.p50} ms p99 ${sample.p99} ms errors ${sample.errors}\n`);
+      process.stderr.write(`round ${round} ${name.padEnd(8)} ${sample.rps.toFixed(0)} req/s p50 ${sample.p50} ms p99 ${sample.p99} ms errors ${sample.errors} edge CPU ${sample.edgeCpuMs.toFixed(3)} ms/req\n`);
     }
   }
 
@@ -152,12 +168,14 @@ try {
         p50: median(samples[name].map((sample) => sample.p50)),
         p99: median(samples[name].map((sample) => sample.p99)),
         errors: samples[name].reduce((sum, sample) => sum + sample.errors, 0),
+        edgeCpuMs: median(samples[name].map((sample) => sample.edgeCpuMs)),
       },
     ]),
   ) as Record<keyof typeof targets, Sample>;
   const ratios = {
     gatewayOverDirect: summary.gateway.rps / summary.direct.rps,
     gatewayOverExpress: summary.gateway.rps / summary.express.rps,
+    expressCpuOverGatewayCpu: summary.express.edgeCpuMs / summary.gateway.edgeCpuMs,
   };
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, database: process.env['DATABASE_URL'] ? 'postgres' : 'pglite' };
 
@@ -166,13 +184,14 @@ try {
     `GET /api/v1/auth/me, ${connections} connections, ${rounds} rounds × ${seconds} s, medians`,
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, identity on ${machine.database}`,
     '',
-    'target     req/s    p50 ms  p99 ms  errors',
+    'target     req/s    p50 ms  p99 ms  errors  edge CPU ms/req',
     ...Object.entries(summary).map(([name, sample]) =>
-      `${name.padEnd(9)} ${sample.rps.toFixed(0).padStart(6)}  ${String(sample.p50).padStart(6)}  ${String(sample.p99).padStart(6)}  ${String(sample.errors).padStart(6)}`,
+      `${name.padEnd(9)} ${sample.rps.toFixed(0).padStart(6)}  ${String(sample.p50).padStart(6)}  ${String(sample.p99).padStart(6)}  ${String(sample.errors).padStart(6)}  ${name === 'direct' ? '             -' : sample.edgeCpuMs.toFixed(3).padStart(14)}`,
     ),
     '',
     `gateway / direct : ${(ratios.gatewayOverDirect * 100).toFixed(1)} % of direct throughput (target ≥ 40 %)`,
-    `gateway / express: ${ratios.gatewayOverExpress.toFixed(2)}× the Express stack (target ≥ 4×)`,
+    `gateway / express: ${ratios.gatewayOverExpress.toFixed(2)}× the Express stack's throughput (target ≥ 4×)`,
+    `edge CPU per request: the Express stack spends ${ratios.expressCpuOverGatewayCpu.toFixed(2)}× what the gateway does`,
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -3,6 +3,7 @@
 // JWKS) and express-rate-limit on Redis. It does the same job as Agora's gateway for one
 // authenticated route: verify, rate-limit per user, proxy. Plain JavaScript, as such stacks are.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import express from 'express';
 import proxy from 'express-http-proxy';
 import jwt from 'jsonwebtoken';
@@ -56,7 +57,25 @@ app.use(
   }),
 );
 
-// Bodies stream through unparsed, as they do through Agora's gateway.
-app.use('/', proxy(upstream, { parseReqBody: false, proxyReqPathResolver: (req) => req.originalUrl }));
+// Configured as fairly as the stack allows: bodies stream through unparsed and upstream
+// connections are kept alive, as in Agora's gateway. By default express-http-proxy would also
+// copy the upstream's hop-by-hop `connection` header and close every client connection.
+const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+app.use(
+  '/',
+  proxy(upstream, {
+    parseReqBody: false,
+    proxyReqPathResolver: (req) => req.originalUrl,
+    proxyReqOptDecorator: (options) => {
+      options.agent = upstreamAgent;
+      delete options.headers.connection;
+      return options;
+    },
+    userResHeaderDecorator: (headers) => {
+      delete headers.connection;
+      return headers;
+    },
+  }),
+);
 
 app.listen(port, '127.0.0.1', () => process.stdout.write(`express baseline on ${port}\n`));
