@@ -17,6 +17,9 @@ describe('proxying /api/* to the services', () => {
   before(async () => {
     identity = await startService('identity', {
       routes: (app) => {
+        // An identity whose JWKS answers: a token no key matches is the caller's fault (401),
+        // while a JWKS that can't be had is identity's outage (503).
+        app.get('/.well-known/jwks.json', async () => ({ keys: [] }));
         app.post('/api/v1/auth/register', async (_request, reply) =>
           reply
             .status(409)
