@@ -124,6 +124,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   });
 
+  // A keep-alive connection whose response finishes after close began would otherwise idle
+  // until keepAliveTimeout (72 s) and hold the shutdown; from preClose on it closes at once.
+  // Node reads the value each time a connection turns idle (0 would mean "never").
+  app.addHook('preClose', async () => {
+    app.server.keepAliveTimeout = 1;
+  });
+
   registerHealth(app, options.readiness ?? {});
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
