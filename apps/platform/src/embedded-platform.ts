@@ -13,6 +13,8 @@ import { createInProcessBus } from '@agora/kit/bus/in-process-bus';
 import { createMemoryStores } from '@agora/kit/store/memory-stores';
 import { closeAll, type Closeable } from '@agora/kit/shutdown';
 import type { HttpApp } from '@agora/kit/http/app';
+import type { ServiceModule } from '@agora/kit/runtime';
+import type { TObject } from 'typebox';
 import { buildApp as buildGateway } from '@agora/gateway/app';
 import { GatewayConfig } from '@agora/gateway/config';
 import { serviceModules } from './service-modules.ts';
@@ -49,18 +51,22 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   const closeables: Closeable[] = [];
   const services: EmbeddedPlatform['services'] = {};
 
+  const startService = async (module: ServiceModule<TObject>, serviceEnv: Record<string, string | undefined>) => {
+    const config = loadConfig(module.configSchema, serviceEnv);
+    const serviceLogger = createLogger(module.name, common.LOG_LEVEL);
+    const adapters = await connectAdapters(module.name, common, serviceLogger, { bus, stores });
+    const app = await module.buildApp({ config, logger: serviceLogger, clock, ...adapters });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    services[module.name] = { app, url: listenUrl(app) };
+    closeables.push({ name: module.name, close: async () => { await app.close(); await adapters.close(); } });
+  };
+
   try {
-    await Promise.all(
-      serviceModules.map(async (module) => {
-        const config = loadConfig(module.configSchema, env);
-        const serviceLogger = createLogger(module.name, common.LOG_LEVEL);
-        const adapters = await connectAdapters(module.name, common, serviceLogger, { bus, stores });
-        const app = await module.buildApp({ config, logger: serviceLogger, clock, ...adapters });
-        await app.listen({ port: 0, host: '127.0.0.1' });
-        services[module.name] = { app, url: listenUrl(app) };
-        closeables.push({ name: module.name, close: async () => { await app.close(); await adapters.close(); } });
-      }),
-    );
+    const [identity, ...others] = serviceModules;
+    await startService(identity!, env);
+    // Ports are picked at listen time, so the others learn identity's (for its JWKS) only now.
+    const othersEnv = { ...env, IDENTITY_URL: services['identity']!.url };
+    await Promise.all(others.map((module) => startService(module, othersEnv)));
 
     const gatewayConfig = loadConfig(GatewayConfig, env);
     const gateway = await buildGateway({

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startDistributedPlatform, missingSettings, type DistributedPlatform } from '../src/distributed-platform.ts';
 import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
+import { usersScenarios } from './users-scenarios.ts';
 
 const missing = missingSettings(process.env);
 
@@ -48,4 +49,5 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
   });
 
   identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
 });

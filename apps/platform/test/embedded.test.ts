@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '../src/embedded-platform.ts';
 import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
+import { usersScenarios } from './users-scenarios.ts';
 
 describe('embedded platform', () => {
   let platform: EmbeddedPlatform;
@@ -25,4 +26,5 @@ describe('embedded platform', () => {
   });
 
   identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
 });

@@ -36,11 +36,38 @@ export const SessionRevoked = Type.Object({
   revokeUntil: Type.String({ format: 'date-time' }),
 });
 
+export const ProfileUpdated = Type.Object({
+  userId: Uuid,
+  username: Type.String(),
+  displayName: Type.String(),
+  bio: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const UserFollowed = Type.Object({ followerId: Uuid, followeeId: Uuid });
+
+export const UserUnfollowed = Type.Object({ followerId: Uuid, followeeId: Uuid });
+
+export const MediaUploaded = Type.Object({
+  mediaId: Uuid,
+  ownerId: Uuid,
+  url: Type.String(),
+  thumbnailUrl: Type.Union([Type.String(), Type.Null()]),
+  contentType: Type.String(),
+});
+
+export const MediaDeleted = Type.Object({ mediaId: Uuid, ownerId: Uuid });
+
 export const eventSchemas = {
   'user.registered': UserRegistered,
   'user.deleted': UserDeleted,
   'user.roles_changed': UserRolesChanged,
   'session.revoked': SessionRevoked,
+  'profile.updated': ProfileUpdated,
+  'user.followed': UserFollowed,
+  'user.unfollowed': UserUnfollowed,
+  'media.uploaded': MediaUploaded,
+  'media.deleted': MediaDeleted,
 } satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof eventSchemas;

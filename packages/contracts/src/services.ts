@@ -18,7 +18,7 @@ export interface ServiceEntry {
 
 export const services: ServiceEntry[] = [
   { name: 'identity', prefixes: ['/api/v1/auth'], port: 8081, built: true },
-  { name: 'users', prefixes: ['/api/v1/users'], port: 8082, built: false },
+  { name: 'users', prefixes: ['/api/v1/users'], port: 8082, built: true },
   { name: 'posts', prefixes: ['/api/v1/posts', '/api/v1/feed', '/api/v1/users/:id/posts'], port: 8083, built: false },
   { name: 'comments', prefixes: ['/api/v1/comments', '/api/v1/posts/:id/comments'], port: 8084, built: false },
   { name: 'likes', prefixes: ['/api/v1/posts/:id/like', '/api/v1/posts/:id/likes', '/api/v1/comments/:id/like'], port: 8085, built: false },

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { services } from '@agora/contracts/services';
 import { startService, type FakeService } from './support/upstreams.ts';
 
 const entry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
@@ -48,12 +49,20 @@ describe('server.ts', () => {
     });
   });
 
+  // The gateway is ready only when every built service is: give each of the others a stand-in.
+  let others: FakeService[] = [];
+  before(async () => {
+    others = await Promise.all(services.filter((service) => service.built && service.name !== 'identity').map((service) => startService(service.name)));
+  });
+  const otherUrls = () => Object.fromEntries(others.map((service) => [`${service.name.toUpperCase()}_URL`, service.url]));
+
   after(async () => {
     await identity.close();
+    await Promise.all(others.map((service) => service.close()));
   });
 
   it('serves on its own, then finishes in-flight requests and exits 0 on SIGTERM', async () => {
-    const server = startServer(baseEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', IDENTITY_URL: identity.url }));
+    const server = startServer(baseEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', IDENTITY_URL: identity.url, ...otherUrls() }));
     try {
       const url = await server.url;
       assert.equal((await fetch(`${url}/health/live`)).status, 200);
