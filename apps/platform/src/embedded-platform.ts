@@ -48,25 +48,37 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   const clock = options.clock ?? systemClock;
   const bus = createInProcessBus({ logger });
   const stores = createMemoryStores({ clock });
-  const closeables: Closeable[] = [];
+  // Closed in this order: the gateway, then the services' apps, then what they run on.
+  const apps: Closeable[] = [];
+  const adapterClosers: Closeable[] = [];
+  const closeEverything = () =>
+    closeAll([...apps, ...adapterClosers, { name: 'bus', close: () => bus.close() }, { name: 'stores', close: () => stores.close() }], logger);
   const services: EmbeddedPlatform['services'] = {};
 
-  const startService = async (module: ServiceModule<TObject>, serviceEnv: Record<string, string | undefined>) => {
+  type Adapters = Awaited<ReturnType<typeof connectAdapters>>;
+  const startService = async (module: ServiceModule<TObject>, adapters: Adapters, serviceEnv: Record<string, string | undefined>) => {
     const config = loadConfig(module.configSchema, serviceEnv);
-    const serviceLogger = createLogger(module.name, common.LOG_LEVEL);
-    const adapters = await connectAdapters(module.name, common, serviceLogger, { bus, stores });
-    const app = await module.buildApp({ config, logger: serviceLogger, clock, ...adapters });
+    const app = await module.buildApp({ config, logger: createLogger(module.name, common.LOG_LEVEL), clock, ...adapters });
     await app.listen({ port: 0, host: '127.0.0.1' });
     services[module.name] = { app, url: listenUrl(app) };
-    closeables.push({ name: module.name, close: async () => { await app.close(); await adapters.close(); } });
+    apps.push({ name: module.name, close: () => app.close() });
   };
 
   try {
-    const [identity, ...others] = serviceModules;
-    await startService(identity!, env);
+    // Opening the databases is most of the start-up time, so all of them open at once.
+    const opened = await Promise.all(
+      serviceModules.map(async (module) => {
+        const adapters = await connectAdapters(module.name, common, createLogger(module.name, common.LOG_LEVEL), { bus, stores });
+        adapterClosers.push({ name: `${module.name} adapters`, close: () => adapters.close() });
+        return { module, adapters };
+      }),
+    );
+    const identity = opened.find(({ module }) => module.name === 'identity')!;
+    const others = opened.filter((entry) => entry !== identity);
+    await startService(identity.module, identity.adapters, env);
     // Ports are picked at listen time, so the others learn identity's (for its JWKS) only now.
     const othersEnv = { ...env, IDENTITY_URL: services['identity']!.url };
-    await Promise.all(others.map((module) => startService(module, othersEnv)));
+    await Promise.all(others.map(({ module, adapters }) => startService(module, adapters, othersEnv)));
 
     const gatewayConfig = loadConfig(GatewayConfig, env);
     const gateway = await buildGateway({
@@ -79,7 +91,7 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
     });
     await gateway.listen({ port: options.port ?? gatewayConfig.PORT, host: gatewayConfig.HOST });
     // The gateway closes first so no request reaches a service that is shutting down.
-    closeables.unshift({ name: 'gateway', close: () => gateway.close() });
+    apps.unshift({ name: 'gateway', close: () => gateway.close() });
     const port = (gateway.server.address() as AddressInfo).port;
     return {
       port,
@@ -87,10 +99,10 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
       dataDir: path.resolve(common.AGORA_DATA_DIR),
       logger,
       services,
-      close: () => closeAll([...closeables, { name: 'bus', close: () => bus.close() }, { name: 'stores', close: () => stores.close() }], logger),
+      close: closeEverything,
     };
   } catch (error) {
-    await closeAll(closeables, logger);
+    await closeEverything();
     throw error;
   }
 }
