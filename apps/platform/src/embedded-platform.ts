@@ -9,6 +9,7 @@ import { loadConfig, CommonConfig } from '@agora/kit/config';
 import { createLogger, type Logger } from '@agora/kit/logger';
 import { systemClock, type Clock } from '@agora/kit/clock';
 import { connectAdapters } from '@agora/kit/runtime';
+import { embeddedClusterDir, openSharedPglite, type SharedPglite } from '@agora/kit/db/open-database';
 import { createInProcessBus } from '@agora/kit/bus/in-process-bus';
 import { createMemoryStores } from '@agora/kit/store/memory-stores';
 import { closeAll, type Closeable } from '@agora/kit/shutdown';
@@ -48,11 +49,23 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   const clock = options.clock ?? systemClock;
   const bus = createInProcessBus({ logger });
   const stores = createMemoryStores({ clock });
-  // Closed in this order: the gateway, then the services' apps, then what they run on.
+  // One PGlite instance for every service, a schema each: an instance costs ~200 MB.
+  let pglite: SharedPglite | undefined;
+  // Closed in this order: the gateway, then the services' apps, then what they run on, the
+  // shared PGlite last.
   const apps: Closeable[] = [];
   const adapterClosers: Closeable[] = [];
   const closeEverything = () =>
-    closeAll([...apps, ...adapterClosers, { name: 'bus', close: () => bus.close() }, { name: 'stores', close: () => stores.close() }], logger);
+    closeAll(
+      [
+        ...apps,
+        ...adapterClosers,
+        { name: 'bus', close: () => bus.close() },
+        { name: 'stores', close: () => stores.close() },
+        { name: 'pglite', close: async () => pglite?.close() },
+      ],
+      logger,
+    );
   const services: EmbeddedPlatform['services'] = {};
 
   type Adapters = Awaited<ReturnType<typeof connectAdapters>>;
@@ -65,10 +78,11 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   };
 
   try {
-    // Opening the databases is most of the start-up time, so all of them open at once.
+    pglite = await openSharedPglite({ dataDir: embeddedClusterDir(common.AGORA_DATA_DIR) });
+    const shared = { bus, stores, pglite };
     const opened = await Promise.all(
       serviceModules.map(async (module) => {
-        const adapters = await connectAdapters(module.name, common, createLogger(module.name, common.LOG_LEVEL), { bus, stores });
+        const adapters = await connectAdapters(module.name, common, createLogger(module.name, common.LOG_LEVEL), shared);
         adapterClosers.push({ name: `${module.name} adapters`, close: () => adapters.close() });
         return { module, adapters };
       }),

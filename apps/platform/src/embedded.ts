@@ -17,7 +17,7 @@ process.stdout.write(
     `    OpenAPI       ${url}/openapi.json`,
     `    health        ${url}/health/ready`,
     `    metrics       ${url}/metrics`,
-    `    data          ${platform.dataDir} (PGlite per service; mail in ${platform.dataDir}/mailbox)`,
+    `    data          ${platform.dataDir} (one PGlite, a schema per service; mail in ${platform.dataDir}/mailbox)`,
     '',
     '  Ctrl-C stops it.',
     '',

@@ -7,7 +7,7 @@ import type { Static, TObject } from 'typebox';
 import { loadConfig, type CommonConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock } from './clock.ts';
-import { openDatabase } from './db/open-database.ts';
+import { openDatabase, type SharedPglite } from './db/open-database.ts';
 import { createInProcessBus, createRabbitBus } from './bus/index.ts';
 import { openStores } from './store/open-stores.ts';
 import type { EventBus } from './bus/types.ts';
@@ -19,18 +19,21 @@ import { closeOnSignals } from './shutdown.ts';
 export interface SharedAdapters {
   bus?: EventBus;
   stores?: Stores;
+  /** Without DATABASE_URL: the PGlite instance to take a schema of, instead of opening one. */
+  pglite?: SharedPglite;
 }
 
 /**
  * Opens the adapters one service needs. In the embedded platform the bus and stores are
- * shared by all services in the process (passed in `shared`); the database is always the
- * service's own.
+ * shared by all services in the process (passed in `shared`), and so is the PGlite instance,
+ * in which the service gets a schema of its own; the database is always the service's own.
  */
 export async function connectAdapters(service: string, config: CommonConfig, logger: Logger, shared: SharedAdapters = {}) {
   const database = await openDatabase({
     service,
     url: config.DATABASE_URL,
     dataDir: config.DATABASE_URL ? undefined : path.join(config.AGORA_DATA_DIR, 'pglite', service),
+    ...(shared.pglite ? { shared: shared.pglite } : {}),
     logger,
   });
   const bus = shared.bus ?? (config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger }) : createInProcessBus({ logger }));
@@ -44,6 +47,7 @@ export async function connectAdapters(service: string, config: CommonConfig, log
     async close() {
       if (owned.bus) await bus.close();
       if (owned.stores) await stores.close();
+      // Only this service's share of a shared PGlite: its owner closes the instance.
       await database.close();
     },
   };

@@ -6,8 +6,9 @@
  * The new key is published at once and signs after the lead time (default 5 minutes, longer
  * than the instances' key reload and any JWKS cache); keys superseded for longer than the
  * access-token lifetime are retired. Run it on a schedule (e.g. monthly). Same environment as the
- * service (DATABASE_URL or AGORA_DATA_DIR). In embedded mode stop the platform first: PGlite's
- * data directory must not be opened by two processes at once. With JWT_SIGNING_KEYS set, keys
+ * service (DATABASE_URL, or AGORA_DATA_DIR for the embedded platform's PGlite cluster). In
+ * embedded mode stop the platform first: PGlite's data directory must not be opened by two
+ * processes at once. With JWT_SIGNING_KEYS set, keys
  * come from configuration and are rotated there instead (append a key; the last one signs).
  */
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '@agora/kit/clock';
 import { loadConfig } from '@agora/kit/config';
 import { migrate } from '@agora/kit/db/migrate';
-import { openDatabase } from '@agora/kit/db/open-database';
+import { embeddedClusterDir, openDatabase, openSharedPglite } from '@agora/kit/db/open-database';
 import { createLogger } from '@agora/kit/logger';
 import { IdentityConfig } from './config.ts';
 import { SERVICE_NAME } from './domain/events.ts';
@@ -34,12 +35,9 @@ if (config.JWT_SIGNING_KEYS) {
   process.exit(2);
 }
 const logger = createLogger(`${SERVICE_NAME}-rotate-keys`, config.LOG_LEVEL);
-const database = await openDatabase({
-  service: SERVICE_NAME,
-  url: config.DATABASE_URL,
-  dataDir: config.DATABASE_URL ? undefined : path.join(config.AGORA_DATA_DIR, 'pglite', SERVICE_NAME),
-  logger,
-});
+// Without DATABASE_URL the keys are those of the embedded platform (`npm start`).
+const cluster = config.DATABASE_URL ? undefined : await openSharedPglite({ dataDir: embeddedClusterDir(config.AGORA_DATA_DIR) });
+const database = await openDatabase({ service: SERVICE_NAME, url: config.DATABASE_URL, shared: cluster, logger });
 try {
   await migrate(database, { namespace: SERVICE_NAME, dir: path.join(import.meta.dirname, 'db', 'migrations') });
   const result = await rotateSigningKeys(database, systemClock, leadMs);
@@ -47,4 +45,5 @@ try {
   console.log(JSON.stringify(result));
 } finally {
   await database.close();
+  await cluster?.close();
 }

@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm';
 import { SignJWT, decodeProtectedHeader, importJWK } from 'jose';
 import { ManualClock } from '@agora/kit/clock';
 import { ConfigError } from '@agora/kit/config';
-import { openDatabase } from '@agora/kit/db/open-database';
+import { embeddedClusterDir, openDatabase, openSharedPglite } from '@agora/kit/db/open-database';
 import type { Database } from '@agora/kit/db/database';
 import { createLogger } from '@agora/kit/logger';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@agora/kit/auth/access-token';
@@ -170,7 +170,7 @@ describe('signing keys', () => {
   describe('src/rotate-keys.ts', () => {
     const script = path.join(import.meta.dirname, '..', 'src', 'rotate-keys.ts');
 
-    it('adds a key to the embedded database and prints what it did', async () => {
+    it('adds a key to the embedded platform\'s database and prints what it did', async () => {
       const dataDir = await mkdtemp(path.join(tmpdir(), 'agora-rotate-'));
       try {
         const env = { ...process.env, AGORA_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' };
@@ -178,11 +178,14 @@ describe('signing keys', () => {
         const result = JSON.parse(stdout);
         assert.equal(typeof result.added.kid, 'string');
         assert.deepEqual(result.retired, []);
-        const stored = await openDatabase({ service: 'identity', dataDir: path.join(dataDir, 'pglite', 'identity') });
+        // Where `npm start` keeps identity's data: its schema in the platform's PGlite cluster.
+        const cluster = await openSharedPglite({ dataDir: embeddedClusterDir(dataDir) });
+        const stored = await openDatabase({ service: 'identity', shared: cluster });
         try {
           assert.deepEqual((await listUnretiredKeys(stored.db)).map((row) => row.kid), [result.added.kid]);
         } finally {
           await stored.close();
+          await cluster.close();
         }
       } finally {
         await rm(dataDir, { recursive: true, force: true });

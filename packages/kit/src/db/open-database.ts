@@ -1,6 +1,7 @@
 /**
  * Opens a service's database: PostgreSQL (one database per service, created on first start) when a
- * URL is given, PGlite otherwise (a directory per service, or in memory for tests).
+ * URL is given, PGlite otherwise (a directory per service, or in memory for tests), or a schema of
+ * one PGlite instance shared by every service of the embedded platform.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -13,6 +14,16 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { Database, Db, Tx } from './database.ts';
 
+/** One PGlite instance shared by several services, each in its own schema (see openSharedPglite). */
+export interface SharedPglite {
+  /** Its directory, `memory://` when in memory. */
+  readonly name: string;
+  /** @internal the instance itself, for openDatabase. */
+  readonly pglite: PGlite;
+  /** Closes the instance; close the services' Databases first. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
 export interface OpenDatabaseOptions {
   /** The owning service; names its PostgreSQL database (`<db-of-url>_<service>`). */
   service: string;
@@ -23,10 +34,16 @@ export interface OpenDatabaseOptions {
   logger?: Logger;
   /** PostgreSQL only: the most connections the pool opens (default 10). */
   poolSize?: number;
+  /**
+   * PGlite only: the service gets a schema (named after it) of this shared instance instead of an
+   * instance of its own; `dataDir` is then ignored. Ignored when `url` is set.
+   */
+  shared?: SharedPglite;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options) : openPglite(options);
+  if (options.url) return openPostgres(options.url, options);
+  return options.shared ? openPgliteSchema(options.shared, options) : openPglite(options);
 }
 
 /**
@@ -309,15 +326,20 @@ function snapshotOfFreshCluster(): Promise<Blob> {
   return freshCluster;
 }
 
-async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
-  const { logger } = options;
-  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+async function createPglite(directory: string | undefined): Promise<{ client: PGlite; dataDir: string | undefined }> {
+  const dataDir = directory === undefined ? undefined : resolve(directory);
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const initialized = dataDir !== undefined && existsSync(join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(initialized ? {} : { loadDataDir: await snapshotOfFreshCluster() }),
   });
+  return { client, dataDir };
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
+  const { logger } = options;
+  const { client, dataDir } = await createPglite(options.dataDir);
   const db = drizzlePglite({ client }) as unknown as Db;
 
   let closing: Promise<void> | undefined;
@@ -341,6 +363,120 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
     },
     close: () => {
       closing ??= client.close();
+      return closing;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PGlite shared by several services, a schema each
+
+/**
+ * Opens one PGlite instance (a directory on disk, created if missing; in memory when absent) for
+ * several services: pass it as `shared` to openDatabase and each service gets its own schema.
+ * One instance costs ~200 MB and its first start an initdb, so the embedded platform opens one.
+ */
+/**
+ * Where the embedded platform keeps its one PGlite cluster (a schema per service) under
+ * AGORA_DATA_DIR; tools that work on an embedded service's data (identity's key rotation) open
+ * it here too. A service run standalone on PGlite keeps its own instance beside it, under its name.
+ */
+export const embeddedClusterDir = (dataDir: string): string => join(dataDir, 'pglite', 'platform');
+
+export async function openSharedPglite(options: { dataDir?: string } = {}): Promise<SharedPglite> {
+  const { client, dataDir } = await createPglite(options.dataDir);
+  let closing: Promise<void> | undefined;
+  return {
+    name: dataDir ?? 'memory://',
+    pglite: client,
+    close: () => {
+      closing ??= client.close();
+      return closing;
+    },
+  };
+}
+
+/** The service's schema: its name folded to [a-z0-9_], so it is the same identifier quoted or not. */
+function serviceSchemaName(service: string): string {
+  if (!service) throw new Error('openDatabase: service must not be empty');
+  let name = service.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (!/^[a-z_]/.test(name)) name = `_${name}`;
+  if (name.length > 63) throw new Error(`schema name "${name}" is longer than PostgreSQL's 63 characters`);
+  if (name === 'public' || name === 'information_schema' || name.startsWith('pg_')) throw new Error(`schema name "${name}" is reserved`);
+  return name;
+}
+
+type QueryOptions = Parameters<PGlite['query']>[2];
+type PgliteTx = Parameters<Parameters<PGlite['transaction']>[0]>[0];
+
+/**
+ * What drizzle's PGlite driver (query, transaction) and migrate (exec on a transaction) call, with
+ * the service's schema first on the search path. PGlite has a single connection that the services
+ * take turns on, so a session-wide `set search_path` would leak into a neighbour's statement: each
+ * statement runs in a transaction of its own that sets the path with `set local`, and each
+ * transaction sets it first thing.
+ */
+function schemaClient(pglite: PGlite, schema: string, isClosed: () => boolean) {
+  const setPath = `set local search_path to "${schema}"`;
+  const inSchema = <T>(work: (tx: PgliteTx) => Promise<T>): Promise<T> => {
+    if (isClosed()) return Promise.reject(new Error('database is closed'));
+    return pglite.transaction(async (tx) => {
+      await tx.exec(setPath);
+      return work(tx);
+    });
+  };
+  return {
+    query: (query: string, params?: unknown[], options?: QueryOptions) => inSchema((tx) => tx.query(query, params, options)),
+    exec: (query: string, options?: QueryOptions) => inSchema((tx) => tx.exec(query, options)),
+    transaction: <T>(work: (tx: PgliteTx) => Promise<T>) => inSchema(work),
+    get closed() {
+      return isClosed();
+    },
+  };
+}
+
+async function openPgliteSchema(shared: SharedPglite, options: OpenDatabaseOptions): Promise<Database> {
+  const { logger } = options;
+  const schema = serviceSchemaName(options.service);
+  const { pglite } = shared;
+  await pglite.exec(`create schema if not exists "${schema}"`);
+
+  let closing: Promise<void> | undefined;
+  const isClosed = () => closing !== undefined || pglite.closed;
+  // drizzle only calls query() and transaction() on its client; the facade is enough of a PGlite.
+  const db = drizzlePglite({ client: schemaClient(pglite, schema, isClosed) as unknown as PGlite }) as unknown as Db;
+  const subscriptions = new Set<() => Promise<void>>();
+
+  return {
+    kind: 'pglite',
+    name: `${shared.name}#${schema}`,
+    db,
+    transaction: <T>(work: (tx: Tx) => Promise<T>) => db.transaction(work),
+    /**
+     * Channels are global to the instance, not per schema: a service hears a NOTIFY on a channel
+     * from any service of the instance (the outbox trigger's `outbox` wakes every relay, which
+     * then finds its own outbox empty). Notifications are wake-ups, so that costs a query, no more.
+     */
+    listen: async (channel, onNotify) => {
+      assertChannel(channel);
+      if (isClosed()) throw new Error('database is closed');
+      const unlisten = await pglite.listen(channel, (payload) => deliver(onNotify, payload, channel, logger));
+      let stopped = false;
+      const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        subscriptions.delete(stop);
+        if (!pglite.closed) await unlisten();
+      };
+      subscriptions.add(stop);
+      return stop;
+    },
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    // Stops this service's subscriptions; the instance stays open for the others.
+    close: () => {
+      closing ??= Promise.all([...subscriptions].map((stop) => stop().catch(() => undefined))).then(() => undefined);
       return closing;
     },
   };
