@@ -8,55 +8,13 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { assertProblem, call, eventually, seenBodies, type PlatformUnderTest } from './client.ts';
 
-export interface PlatformUnderTest {
-  url: string;
-  /** Where identity writes mail when no SMTP server is set. */
-  mailboxDir: string;
-  admin: { email: string; password: string };
-}
-
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-const seenBodies: string[] = [];
-
-export async function call(base: string, method: string, route: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['content-type'] ??= 'application/json';
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  }
-  const response = await fetch(`${base}${route}`, { method, headers, body });
-  const text = await response.text();
-  seenBodies.push(text);
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = text;
-  }
-  return { status: response.status, headers: response.headers, body: parsed, text };
-}
-
-function assertProblem(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text}`);
-  assert.match(reply.headers.get('content-type') ?? '', /application\/problem\+json/);
-  assert.equal(reply.body.status, status);
-  assert.equal(typeof reply.body.title, 'string');
-  if (code) assert.equal(reply.body.code, code);
-}
+export type { PlatformUnderTest };
 
 /** Reads the newest reset mail to `email` from the mailbox folder and returns its token. */
-async function resetTokenFor(mailboxDir: string, email: string): Promise<string> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
+function resetTokenFor(mailboxDir: string, email: string): Promise<string> {
+  return eventually(5_000, async () => {
     const files = await readdir(mailboxDir).catch(() => [] as string[]);
     for (const file of files.sort().reverse()) {
       const raw = await readFile(path.join(mailboxDir, file), 'utf8');
@@ -66,9 +24,8 @@ async function resetTokenFor(mailboxDir: string, email: string): Promise<string>
       const match = /[?&]token=([A-Za-z0-9_-]+)/.exec(mail);
       if (match) return match[1]!;
     }
-    if (Date.now() > deadline) throw new Error(`no reset mail for ${email} in ${mailboxDir}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    throw new Error(`no reset mail for ${email} in ${mailboxDir}`);
+  });
 }
 
 export function identityScenarios(platform: () => PlatformUnderTest): void {

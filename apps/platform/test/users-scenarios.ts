@@ -6,25 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { call, type PlatformUnderTest, type Reply } from './identity-scenarios.ts';
+import { assertProblem, call, eventually, type PlatformUnderTest } from './client.ts';
 
-async function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
-
-function assertProblem(reply: Reply, status: number, code: string): void {
-  assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text}`);
-  assert.match(reply.headers.get('content-type') ?? '', /application\/problem\+json/);
-  assert.equal(reply.body.code, code);
-}
 
 export function usersScenarios(platform: () => PlatformUnderTest): void {
   const users = (method: string, route: string, options?: Parameters<typeof call>[3]) => call(platform().url, method, `/api/v1/users${route}`, options);
@@ -43,7 +26,7 @@ export function usersScenarios(platform: () => PlatformUnderTest): void {
     const reply = await auth('POST', '/register', { body: { email: `${username}@example.com`, username, password, displayName: `Person ${username}` } });
     assert.equal(reply.status, 201, reply.text);
     const id = reply.body.user.id as string;
-    await within(1_000, () => profileOf(id));
+    await eventually(1_000, () => profileOf(id));
     return { id, username, token: reply.body.accessToken as string };
   }
 
@@ -104,7 +87,7 @@ export function usersScenarios(platform: () => PlatformUnderTest): void {
       assert.equal((await profileOf(fan.id)).followingCount, 1);
       const deleted = await auth('DELETE', '/me', { token: gone.token, body: { password } });
       assert.equal(deleted.status, 204, deleted.text);
-      await within(1_000, async () => assertProblem(await users('GET', `/${gone.id}`), 404, 'USERS.NOT_FOUND'));
+      await eventually(1_000, async () => assertProblem(await users('GET', `/${gone.id}`), 404, 'USERS.NOT_FOUND'));
       assert.equal((await profileOf(fan.id)).followingCount, 0);
       assert.deepEqual((await users('GET', `/${fan.id}/following`)).body, { items: [], nextCursor: null });
     });
