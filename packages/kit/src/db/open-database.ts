@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -307,6 +308,13 @@ class PgListener {
  */
 let freshCluster: Promise<Blob> | undefined;
 
+/**
+ * The contrib extensions a migration may `create extension` on PGlite, as it may on PostgreSQL:
+ * PGlite only finds an extension's files when the instance was created with it. pg_trgm serves
+ * the trigram matching of names in search.
+ */
+const PGLITE_EXTENSIONS = { pg_trgm };
+
 function snapshotOfFreshCluster(): Promise<Blob> {
   if (!freshCluster) {
     const snapshot = (async () => {
@@ -331,6 +339,7 @@ async function createPglite(directory: string | undefined): Promise<{ client: PG
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const initialized = dataDir !== undefined && existsSync(join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({
+    extensions: PGLITE_EXTENSIONS,
     ...(dataDir ? { dataDir } : {}),
     ...(initialized ? {} : { loadDataDir: await snapshotOfFreshCluster() }),
   });
