@@ -151,12 +151,12 @@ export async function startServiceUnderTest<C extends TObject>(
 
     const logger = createLogger(module.name, level);
     const database = await openTestDatabase(module.name, cleanups);
-    const config = loadConfig(module.configSchema, {
+    const config: Static<C> = loadConfig(module.configSchema, {
       IDENTITY_URL: issuer.url,
       AGORA_DATA_DIR: dataDir,
       LOG_LEVEL: level,
       ...options.env,
-    }) as Static<C>;
+    });
     const app = await module.buildApp({ config, logger, database, bus, stores, clock });
     cleanups.push(() => app.close());
     await app.ready();
