@@ -167,7 +167,7 @@ async function fanOutToFollowers(platform: { url: string; databaseUrl: string },
   try {
     // The graph must be in posts' projection before the post, or fan-out has nobody to reach.
     const graphDeadline = Date.now() + 120_000;
-    while (Number((await posts.query('select count(*)::int as n from follows where followee_id = $1', [author.id])).rows[0].n) < followers) {
+    while (Number((await posts.query('select count(*)::int as n from follows where followee_id = $1 and active', [author.id])).rows[0].n) < followers) {
       if (Date.now() > graphDeadline) throw new Error('posts did not receive every follow within 120 s');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

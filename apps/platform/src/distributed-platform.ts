@@ -100,6 +100,9 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
 
   const processes: Record<string, ManagedProcess> = {};
   const upstreamEnv: Record<string, string> = {};
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  // Public links (media URLs, mail) point at the gateway unless the operator says otherwise.
+  env['AGORA_PUBLIC_URL'] ??= `http://localhost:${gatewayPort}`;
   for (const service of built) {
     const port = portOf(service.port);
     const url = `http://127.0.0.1:${port}`;
@@ -111,7 +114,6 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
       url,
     );
   }
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   processes['gateway'] = supervise(
     'gateway',
     path.join(root, 'services', 'gateway', 'src', 'server.ts'),

@@ -4,7 +4,7 @@
  * to separate processes; only the adapters differ. Also used by the end-to-end tests.
  */
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { loadConfig, CommonConfig } from '@agora/kit/config';
 import { createLogger, type Logger } from '@agora/kit/logger';
 import { systemClock, type Clock } from '@agora/kit/clock';
@@ -45,6 +45,12 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   delete env['AMQP_URL'];
   delete env['REDIS_URL'];
   const common = loadConfig(CommonConfig, env);
+  const gatewayConfig = loadConfig(GatewayConfig, env);
+  // Services build public links (media URLs, mail) from AGORA_PUBLIC_URL, so the gateway's port
+  // must be known before they start: a free one is picked now when asked for any.
+  const requestedPort = options.port ?? gatewayConfig.PORT;
+  const gatewayPort = requestedPort === 0 ? await freePort(gatewayConfig.HOST) : requestedPort;
+  env['AGORA_PUBLIC_URL'] ??= `http://localhost:${gatewayPort}`;
   const logger = createLogger('platform', common.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const bus = createInProcessBus({ logger });
@@ -94,7 +100,6 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
     const othersEnv = { ...env, IDENTITY_URL: services['identity']!.url };
     await Promise.all(others.map(({ module, adapters }) => startService(module, adapters, othersEnv)));
 
-    const gatewayConfig = loadConfig(GatewayConfig, env);
     const gateway = await buildGateway({
       config: gatewayConfig,
       logger: createLogger('gateway', common.LOG_LEVEL),
@@ -103,7 +108,7 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
       clock,
       upstreams: Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.url])),
     });
-    await gateway.listen({ port: options.port ?? gatewayConfig.PORT, host: gatewayConfig.HOST });
+    await gateway.listen({ port: gatewayPort, host: gatewayConfig.HOST });
     // The gateway closes first so no request reaches a service that is shutting down.
     apps.unshift({ name: 'gateway', close: () => gateway.close() });
     const port = (gateway.server.address() as AddressInfo).port;
@@ -119,4 +124,12 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
     await closeEverything();
     throw error;
   }
+}
+
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

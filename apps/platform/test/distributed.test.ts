@@ -10,6 +10,7 @@ import pg from 'pg';
 import { startDistributedPlatform, missingSettings, type DistributedPlatform } from '../src/distributed-platform.ts';
 import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
 import { usersScenarios } from './users-scenarios.ts';
+import { socialScenarios } from './social-scenarios.ts';
 
 const missing = missingSettings(process.env);
 
@@ -50,4 +51,5 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
 
   identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  socialScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
 });

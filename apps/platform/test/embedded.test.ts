@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '../src/embedded-platform.ts';
 import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
 import { usersScenarios } from './users-scenarios.ts';
+import { socialScenarios } from './social-scenarios.ts';
 
 describe('embedded platform', () => {
   let platform: EmbeddedPlatform;
@@ -27,4 +28,5 @@ describe('embedded platform', () => {
 
   identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  socialScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
 });

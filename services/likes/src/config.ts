@@ -1,0 +1,13 @@
+/** The likes service's settings, read once from the environment and validated at start (see @agora/kit/config). */
+import { Type, type Static } from 'typebox';
+import { serviceConfig } from '@agora/kit/config';
+
+export const LikesConfig = serviceConfig({
+  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8085 }),
+  /** Where identity answers; access tokens are verified against its `/.well-known/jwks.json`. */
+  IDENTITY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081' }),
+  /** The public base of the platform (avatar URLs arrive absolute; kept for links built here). */
+  AGORA_PUBLIC_URL: Type.String({ pattern: '^https?://', default: 'http://localhost:8080' }),
+});
+
+export type LikesConfig = Static<typeof LikesConfig>;

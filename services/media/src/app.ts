@@ -1,0 +1,57 @@
+/**
+ * Media: image uploads, their processed renditions and the storage holding them. Uploads are
+ * stored through a MediaStorage adapter (local files under AGORA_DATA_DIR/media in the embedded
+ * mode) and announced with media.uploaded; deletions (by the owner, or taken along by
+ * post.deleted and user.deleted) are announced with media.deleted and their bytes purged.
+ * `buildApp` wires the service from the adapters it is given and never listens; server.ts runs
+ * it standalone, the platform runs it embedded, tests call it.
+ */
+import path from 'node:path';
+import { remoteKeys } from '@agora/kit/auth/access-token';
+import type { HttpApp } from '@agora/kit/http/app';
+import { createServiceApp, type ServiceDeps } from '@agora/kit/service';
+import type { MediaConfig } from './config.ts';
+import { identityConsumers } from './consumers/identity.consumer.ts';
+import { postsConsumers } from './consumers/posts.consumer.ts';
+import type { MediaContext } from './domain/context.ts';
+import { SERVICE_NAME } from './domain/events.ts';
+import { MEDIA_PATH } from './domain/media.ts';
+import { createPurger } from './domain/purge-deleted-media.ts';
+import { mediaRoutes } from './routes/media.routes.ts';
+import { UPLOAD_BODY_LIMIT, uploadRoutes } from './routes/upload.routes.ts';
+import { createLocalMediaStorage } from './storage/local-media-storage.ts';
+
+export const API_PREFIX = MEDIA_PATH;
+
+export async function buildApp(deps: ServiceDeps<MediaConfig>): Promise<HttpApp> {
+  const { config, logger, database, clock } = deps;
+  const storage = await createLocalMediaStorage(path.join(config.AGORA_DATA_DIR, 'media'));
+  const ctx: MediaContext = { config, database, storage, clock, logger };
+  const identity = identityConsumers(ctx);
+  const posts = postsConsumers(ctx);
+
+  const { app } = await createServiceApp(deps, {
+    service: SERVICE_NAME,
+    migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
+    keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
+    bodyLimit: UPLOAD_BODY_LIMIT,
+    consumers: {
+      handlers: { ...identity.handlers, ...posts.handlers },
+      schemas: { ...identity.schemas, ...posts.schemas },
+    },
+    openapi: { title: 'Agora media', description: 'Image uploads, thumbnails and their storage' },
+  });
+
+  const purger = createPurger(ctx, config.MEDIA_PURGE_INTERVAL_MS);
+  app.addHook('onReady', async () => purger.start());
+  app.addHook('onClose', async () => purger.stop());
+
+  await app.register(
+    async (api) => {
+      await uploadRoutes(api, ctx);
+      mediaRoutes(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}
