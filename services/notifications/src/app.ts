@@ -14,7 +14,7 @@ import type { NotificationsConfig } from './config.ts';
 import { notificationConsumers } from './consumers/index.ts';
 import type { NotificationsContext } from './domain/context.ts';
 import { SERVICE_NAME } from './domain/events.ts';
-import { createAfterCommit } from './live/after-commit.ts';
+import { afterCommit } from '@agora/kit/bus/after-commit';
 import { createNotificationHub } from './live/notification-hub.ts';
 import { createNotificationStreams } from './live/notification-streams.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
@@ -24,7 +24,6 @@ export const API_PREFIX = '/api/v1/notifications';
 
 export async function buildApp(deps: ServiceDeps<NotificationsConfig>): Promise<HttpApp> {
   const { config, logger, database, clock, stores } = deps;
-  const afterCommit = createAfterCommit(logger);
   const hub = createNotificationHub(stores.pubsub, logger);
   const streams = createNotificationStreams({ hub, heartbeatMs: config.STREAM_HEARTBEAT_MS, logger });
   const ctx: NotificationsContext = {
@@ -35,13 +34,12 @@ export async function buildApp(deps: ServiceDeps<NotificationsConfig>): Promise<
     live: {
       // Published only after the consumer's transaction committed, so a client that hears of a
       // notification finds it in the list.
-      announceAfterCommit: (recipientId, notification) => afterCommit.defer(() => hub.publish(recipientId, notification)),
+      announceAfterCommit: (recipientId, notification) => afterCommit(() => hub.publish(recipientId, notification)),
     },
   };
 
   const { app } = await createServiceApp(
-    // Consumers take their events from the wrapped bus, which runs deferred work after commit.
-    { ...deps, bus: afterCommit.wrap(deps.bus) },
+    deps,
     {
       service: SERVICE_NAME,
       migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),

@@ -7,15 +7,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { and, eq } from 'drizzle-orm';
-import { consumeEvents } from '@agora/kit/bus/consume-events';
-import { processedEvents } from '@agora/kit/bus/outbox.tables';
 import type { EventBus } from '@agora/kit/bus/types';
 import type { HttpApp } from '@agora/kit/http/app';
 import { createLogger } from '@agora/kit/logger';
 import { createRevocationList } from '@agora/kit/store/revocation';
 import { eventually, expectProblem, type GivenUser } from '@agora/kit/testing/service-harness';
-import { createAfterCommit } from '../src/live/after-commit.ts';
 import { notificationsModule } from '../src/module.ts';
 import { at, deliver, eventOf, givenKnownUser, inbox, listen, NOTIFICATIONS, startNotifications, StreamClient, type Service } from './support/notifications.ts';
 
@@ -161,57 +157,6 @@ describe('notifications: GET /notifications/stream', () => {
     expectProblem(await svc.request('GET', `${NOTIFICATIONS}/stream`, { token: alice.accessToken, headers: { 'last-event-id': 'nope' } }), 400, 'VALIDATION.FAILED');
     expectProblem(await svc.request('GET', `${NOTIFICATIONS}/stream?x=1`, { token: alice.accessToken }), 400);
     assert.deepEqual(svc.answered.filter((answer) => answer.status >= 500), []);
-  });
-
-  describe('the push after commit', () => {
-    const silent = createLogger('after-commit-test', 'silent');
-
-    it('runs deferred work only once the delivery’s transaction committed, and never for one that rolled back', TEST_TIMEOUT, async () => {
-      const afterCommit = createAfterCommit(silent);
-      const queue = `after-commit-${randomUUID()}`;
-      const seen: { eventId: string; committed: boolean }[] = [];
-      const failing = randomUUID();
-      const subscription = await consumeEvents({
-        consumer: queue,
-        database: svc.database,
-        bus: afterCommit.wrap(svc.bus),
-        logger: silent,
-        retryDelaysMs: [],
-        handlers: {
-          'post.liked': async (event, tx) => {
-            afterCommit.defer(async () => {
-              // A fresh query outside the transaction: it sees the processed_events row only after commit.
-              const rows = await svc.database.db
-                .select({ eventId: processedEvents.eventId })
-                .from(processedEvents)
-                .where(and(eq(processedEvents.consumer, queue), eq(processedEvents.eventId, event.id)));
-              seen.push({ eventId: event.id, committed: rows.length === 1 });
-            });
-            await tx.select().from(processedEvents).limit(1);
-            if ((event.data as { postId: string }).postId === failing) throw new Error('handler failed after deferring');
-          },
-        },
-      });
-      try {
-        const good = eventOf('post.liked', { postId: randomUUID(), postAuthorId: randomUUID(), userId: randomUUID(), at: at(0) });
-        const bad = eventOf('post.liked', { postId: failing, postAuthorId: randomUUID(), userId: randomUUID(), at: at(0) });
-        await svc.redeliver(bad);
-        await svc.redeliver(good);
-        await eventually(async () => assert.equal(await svc.bus.deadLetters.count(queue), 1));
-        await eventually(async () => assert.deepEqual(seen, [{ eventId: good.id, committed: true }]));
-        // A redelivery the kit skips as processed runs nothing either.
-        await svc.redeliver(good);
-        await svc.redeliver(bad);
-        await eventually(async () => assert.equal(await svc.bus.deadLetters.count(queue), 2));
-        assert.deepEqual(seen, [{ eventId: good.id, committed: true }]);
-      } finally {
-        await subscription.stop();
-      }
-    });
-
-    it('refuses work deferred outside an event delivery', () => {
-      assert.throws(() => createAfterCommit(silent).defer(async () => undefined), /outside an event delivery/);
-    });
   });
 
   describe('across instances', () => {

@@ -2,12 +2,14 @@
  * Idempotent event consumers: each delivery runs in one database transaction that first records
  * (consumer, event id) in processed_events. A redelivery finds the row, is acknowledged and
  * skipped; a failing handler rolls the record back with its own writes, so the retry runs it
- * again from scratch. Follow-up events enqueued in that transaction commit with it.
+ * again from scratch. Follow-up events enqueued in that transaction commit with it; work a
+ * handler hands to `afterCommit` (./after-commit.ts) runs once the transaction committed.
  */
 import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import type { Database, Tx } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import { withAfterCommit } from './after-commit.ts';
 import { processedEvents } from './outbox.tables.ts';
 import { topicMatches } from './topic-pattern.ts';
 import type { EventBus, EventEnvelope, Subscription } from './types.ts';
@@ -53,16 +55,20 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subs
         const problems = validator.Errors(envelope.data).slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`);
         throw new Error(`invalid ${envelope.type} data: ${problems.join('; ')}`);
       }
-      const processed = await database.transaction(async (tx) => {
-        const recorded = await tx
-          .insert(processedEvents)
-          .values({ consumer, eventId: envelope.id })
-          .onConflictDoNothing()
-          .returning({ eventId: processedEvents.eventId });
-        if (recorded.length === 0) return false;
-        await handler(envelope, tx);
-        return true;
-      });
+      const processed = await withAfterCommit(
+        () =>
+          database.transaction(async (tx) => {
+            const recorded = await tx
+              .insert(processedEvents)
+              .values({ consumer, eventId: envelope.id })
+              .onConflictDoNothing()
+              .returning({ eventId: processedEvents.eventId });
+            if (recorded.length === 0) return false;
+            await handler(envelope, tx);
+            return true;
+          }),
+        logger,
+      );
       if (processed) logger.debug(event, 'event processed');
       else logger.debug(event, 'event already processed; skipped');
     },

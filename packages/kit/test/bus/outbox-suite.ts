@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { Type } from 'typebox';
+import { afterCommit } from '../../src/bus/after-commit.ts';
 import { consumeEvents, type EventHandler } from '../../src/bus/consume-events.ts';
 import { createInProcessBus } from '../../src/bus/in-process-bus.ts';
 import { busMigrations, createEvent, enqueue, followUp } from '../../src/bus/outbox.ts';
@@ -304,6 +305,36 @@ export function describeOutboxSuite(
       assert.equal(published.size, 150);
       assert.deepEqual([...new Set(published.values())], [1], 'each row published by exactly one relay');
       await waitForIds(follows.effects, events.map((envelope) => envelope.id));
+    });
+
+    void it('runs after-commit work once the delivery committed, never for a rolled-back or skipped one', async () => {
+      const seen: { eventId: string; committed: boolean }[] = [];
+      const failing = event('photo.tagged', { fail: true });
+      const good = event('photo.tagged', { fail: false });
+      const tagged = await consumer(['photo.tagged'], {
+        handler: (consumerName) => async (received, tx) => {
+          afterCommit(async () => {
+            // Outside the transaction: the processed_events row is visible only once it committed.
+            const rows = await consumerDb.db
+              .select({ eventId: processedEvents.eventId })
+              .from(processedEvents)
+              .where(and(eq(processedEvents.consumer, consumerName), eq(processedEvents.eventId, received.id)));
+            seen.push({ eventId: received.id, committed: rows.length === 1 });
+          });
+          await tx.insert(effects).values({ consumer: consumerName, eventId: received.id });
+          if ((received.data as { fail: boolean }).fail) throw new Error('handler failed after deferring work');
+        },
+      });
+      await harness.bus.publish(failing);
+      await harness.bus.publish(good);
+      await waitForIds(tagged.effects, [good.id]);
+      await waitUntil(async () => seen.length > 0, 'the after-commit work');
+      // The failing one is retried and parked; none of its attempts may run the work.
+      await waitUntil(async () => (await harness.bus.deadLetters.count(tagged.name)) === 1, 'the failing event in the DLQ', 15_000);
+      await harness.bus.publish(good);
+      await sleep(200);
+      assert.deepEqual(seen, [{ eventId: good.id, committed: true }]);
+      assert.throws(() => afterCommit(async () => undefined), /outside an event delivery/);
     });
 
     void it('keeps an event whose publish failed, records why, and publishes it once the bus works', async () => {

@@ -77,12 +77,28 @@ const fields = {
   updatedAt: iso(sql`p.updated_at`),
 };
 
-function hydrated(q: Queryable, name: string, page: SQL) {
+function prepareHydrated(q: Queryable, name: string, page: SQL) {
   return q
     .select(fields)
     .from(sql`(${page}) page join posts p on p.id = page.id join authors a on a.id = p.author_id`)
     .orderBy(sql`page.created_at desc, page.id desc`)
     .prepare(name);
+}
+
+type Prepared = ReturnType<typeof prepareHydrated>;
+
+/**
+ * Building a drizzle query costs more than the client side of running it, so each statement is
+ * built once per database handle (the pool, or a transaction while it lasts) and reused.
+ */
+const preparedByHandle = new WeakMap<Queryable, Map<string, Prepared>>();
+
+function hydrated(q: Queryable, name: string, page: () => SQL): Prepared {
+  let prepared = preparedByHandle.get(q);
+  if (!prepared) preparedByHandle.set(q, (prepared = new Map()));
+  let statement = prepared.get(name);
+  if (!statement) prepared.set(name, (statement = prepareHydrated(q, name, page())));
+  return statement;
 }
 
 const windowParams = (window: PageWindow) => {
@@ -94,13 +110,13 @@ const toViews = (rows: PostView[]): PostView[] =>
   rows.map((row) => ({ ...row, likeCount: Number(row.likeCount), commentCount: Number(row.commentCount), likedByMe: row.likedByMe === true }));
 
 export async function findPostView(q: Queryable, id: string, viewerId: string | null): Promise<PostView | null> {
-  const rows = await hydrated(q, 'posts_post_by_id', sql`select id, created_at from posts where id = ${param('id')}::uuid`).execute({ id, viewer: viewerId });
+  const rows = await hydrated(q, 'posts_post_by_id', () => sql`select id, created_at from posts where id = ${param('id')}::uuid`).execute({ id, viewer: viewerId });
   return toViews(rows)[0] ?? null;
 }
 
 /** The author's posts, newest first. */
 export async function userTimeline(q: Queryable, authorId: string, window: PageWindow, viewerId: string | null): Promise<PostView[]> {
-  const page = sql`select id, created_at from posts
+  const page = () => sql`select id, created_at from posts
     where author_id = ${param('authorId')}::uuid and ${olderThanAfter(sql`created_at`, sql`id`)}
     order by created_at desc, id desc limit ${param('take')} offset ${param('offset')}`;
   return toViews(await hydrated(q, 'posts_user_timeline', page).execute({ authorId, viewer: viewerId, ...windowParams(window) }));
@@ -114,7 +130,7 @@ export async function userTimeline(q: Queryable, authorId: string, window: PageW
  */
 export async function homeTimeline(q: Queryable, viewerId: string, window: PageWindow): Promise<PostView[]> {
   const depth = sql`${param('depth')}::bigint`;
-  const page = sql`select id, created_at from (
+  const page = () => sql`select id, created_at from (
       (select post_id as id, created_at from feed_entries
         where owner_id = ${param('viewer')}::uuid and ${olderThanAfter(sql`created_at`, sql`post_id`)}
         order by created_at desc, post_id desc limit ${depth})
