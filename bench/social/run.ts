@@ -27,7 +27,7 @@ import { createEvent } from '@agora/kit/bus/outbox';
 import { newId } from '@agora/kit/ids';
 import { startDistributedPlatform, type DistributedPlatform } from '../../apps/platform/src/distributed-platform.ts';
 import { communityFromEdges } from '../../apps/platform/src/demo/community.ts';
-import { loadCommunity, type LoadedCommunity } from '../../apps/platform/src/demo/load-community.ts';
+import { loadCommunity, refreshSession, type LoadedCommunity } from '../../apps/platform/src/demo/load-community.ts';
 import { runAtFixedRate, type PlannedRequest, type RunResult } from './open-loop.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -264,6 +264,8 @@ try {
       const loaded = await loadCommunity(community, { url: platform.url, concurrency: 32 });
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       if (platform.databaseUrl !== undefined) await vacuum(platform.databaseUrl);
+      // A long load outlasts access tokens: everyone starts the mix with a fresh one.
+      for (const person of loaded.people) await refreshSession(platform.url, person);
       process.stderr.write(`loaded in ${loadSeconds.toFixed(0)} s\n`);
       const next = socialMix(loaded);
       const mixes: Record<string, RunResult> = {};

@@ -91,6 +91,27 @@ async function inPool<T>(label: string, items: T[], concurrency: number, progres
   bar?.done();
 }
 
+/**
+ * Calls as `person`, renewing their session when the access token expired (a large load outlasts
+ * its 15 minutes), as a client would: with the refresh token, which rotates.
+ */
+async function callAs(base: string, person: LoadedPerson, method: string, route: string, options: { body?: unknown; expect: number[]; retryNotFound?: boolean }): Promise<Answer> {
+  try {
+    return await call(base, method, route, { ...options, token: person.accessToken });
+  } catch (error) {
+    if (!(error instanceof LoadError) || !error.message.includes('AUTH.TOKEN_EXPIRED')) throw error;
+    await refreshSession(base, person);
+    return call(base, method, route, { ...options, token: person.accessToken });
+  }
+}
+
+/** Swaps `person`'s tokens for a fresh pair. */
+export async function refreshSession(base: string, person: LoadedPerson): Promise<void> {
+  const renewed = await call(base, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: person.refreshToken }, expect: [200] });
+  person.accessToken = renewed.body.accessToken as string;
+  person.refreshToken = renewed.body.refreshToken as string;
+}
+
 export async function loadCommunity(community: Community, options: LoadOptions): Promise<LoadedCommunity> {
   const base = options.url.replace(/\/$/, '');
   const password = options.password ?? DEMO_PASSWORD;
@@ -110,14 +131,14 @@ export async function loadCommunity(community: Community, options: LoadOptions):
 
   // Follows need both profiles, which users makes from user.registered: 404s until then are retried.
   await inPool('follows', community.follows, concurrency, progress, async ([follower, followee]) => {
-    await call(base, 'PUT', `/api/v1/users/${people[followee]!.id}/follow`, { token: people[follower]!.accessToken, expect: [204], retryNotFound: true });
+    await callAs(base, people[follower]!, 'PUT', `/api/v1/users/${people[followee]!.id}/follow`, { expect: [204], retryNotFound: true });
   });
 
   const postIds: (string | null)[] = new Array(community.posts.length).fill(null);
   await inPool('posts', community.posts, concurrency, progress, async (post, index) => {
     const author = people[post.author]!;
     if (!author.created) return;
-    const created = await call(base, 'POST', '/api/v1/posts', { token: author.accessToken, body: { text: post.text }, expect: [201] });
+    const created = await callAs(base, author, 'POST', '/api/v1/posts', { body: { text: post.text }, expect: [201] });
     postIds[index] = created.body.id as string;
   });
 
@@ -125,10 +146,10 @@ export async function loadCommunity(community: Community, options: LoadOptions):
     items.filter((item) => people[item.person]!.created && postIds[item.post] !== null);
   const likes = newContent(community.likes.map(([person, post]) => ({ person, post })));
   await inPool('likes', likes, concurrency, progress, async ({ person, post }) => {
-    await call(base, 'PUT', `/api/v1/posts/${postIds[post]!}/like`, { token: people[person]!.accessToken, expect: [204], retryNotFound: true });
+    await callAs(base, people[person]!, 'PUT', `/api/v1/posts/${postIds[post]!}/like`, { expect: [204], retryNotFound: true });
   });
   await inPool('comments', newContent(community.comments), concurrency, progress, async ({ person, post, text }) => {
-    await call(base, 'POST', `/api/v1/posts/${postIds[post]!}/comments`, { token: people[person]!.accessToken, body: { text }, expect: [201], retryNotFound: true });
+    await callAs(base, people[person]!, 'POST', `/api/v1/posts/${postIds[post]!}/comments`, { body: { text }, expect: [201], retryNotFound: true });
   });
   return { people, postIds };
 }
