@@ -24,6 +24,8 @@ export interface LoadedPerson {
   refreshToken: string;
   /** False when the account already existed and was only signed in. */
   created: boolean;
+  /** A renewal in flight, shared by every call that found the token expired meanwhile. */
+  renewing?: Promise<void> | undefined;
 }
 
 export interface LoadedCommunity {
@@ -100,7 +102,9 @@ async function callAs(base: string, person: LoadedPerson, method: string, route:
     return await call(base, method, route, { ...options, token: person.accessToken });
   } catch (error) {
     if (!(error instanceof LoadError) || !error.message.includes('AUTH.TOKEN_EXPIRED')) throw error;
-    await refreshSession(base, person);
+    // One renewal per person at a time: presenting a refresh token twice revokes the session.
+    person.renewing ??= refreshSession(base, person).finally(() => (person.renewing = undefined));
+    await person.renewing;
     return call(base, method, route, { ...options, token: person.accessToken });
   }
 }
