@@ -42,6 +42,29 @@ export interface ServiceAppOptions extends Pick<HttpAppOptions, 'bodyLimit' | 'o
   };
 }
 
+/** What a consumer file of a service exports: its handlers and the schemas of their events. */
+export interface ConsumerGroup {
+  handlers: Record<string, EventHandler>;
+  schemas?: Record<string, TSchema>;
+}
+
+/**
+ * A service's consumer files as one `consumers` option. Two files handling the same event type
+ * is a wiring mistake (one would silently replace the other), so it fails at start.
+ */
+export function consumerGroups(...groups: ConsumerGroup[]): { handlers: Record<string, EventHandler>; schemas: Record<string, TSchema> } {
+  const handlers: Record<string, EventHandler> = {};
+  const schemas: Record<string, TSchema> = {};
+  for (const group of groups) {
+    for (const [type, handler] of Object.entries(group.handlers)) {
+      if (handlers[type]) throw new Error(`two consumer groups handle ${type}`);
+      handlers[type] = handler;
+    }
+    Object.assign(schemas, group.schemas);
+  }
+  return { handlers, schemas };
+}
+
 export interface ServiceApp {
   app: HttpApp;
   verifier: AccessTokenVerifier | null;

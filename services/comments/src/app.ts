@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { remoteKeys } from '@agora/kit/auth/access-token';
 import type { HttpApp } from '@agora/kit/http/app';
-import { createServiceApp, type ServiceDeps } from '@agora/kit/service';
+import { consumerGroups, createServiceApp, type ServiceDeps } from '@agora/kit/service';
 import type { CommentsConfig } from './config.ts';
 import { accountsConsumers } from './consumers/accounts.consumer.ts';
 import { likesConsumers } from './consumers/likes.consumer.ts';
@@ -28,10 +28,7 @@ export async function buildApp(deps: ServiceDeps<CommentsConfig>): Promise<HttpA
     service: SERVICE_NAME,
     migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
     keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-    consumers: {
-      handlers: Object.assign({}, ...consumers.map((consumer) => consumer.handlers)),
-      schemas: Object.assign({}, ...consumers.map((consumer) => consumer.schemas)),
-    },
+    consumers: consumerGroups(...consumers),
     openapi: { title: 'Agora comments', description: 'Comments on posts' },
   });
 

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { remoteKeys } from '@agora/kit/auth/access-token';
 import type { HttpApp } from '@agora/kit/http/app';
-import { createServiceApp, type ServiceDeps } from '@agora/kit/service';
+import { consumerGroups, createServiceApp, type ServiceDeps } from '@agora/kit/service';
 import type { LikesConfig } from './config.ts';
 import { accountConsumers } from './consumers/accounts.consumer.ts';
 import { commentConsumers } from './consumers/comments.consumer.ts';
@@ -29,10 +29,7 @@ export async function buildApp(deps: ServiceDeps<LikesConfig>): Promise<HttpApp>
     service: SERVICE_NAME,
     migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
     keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-    consumers: {
-      handlers: Object.assign({}, ...consumers.map((consumer) => consumer.handlers)),
-      schemas: Object.assign({}, ...consumers.map((consumer) => consumer.schemas)),
-    },
+    consumers: consumerGroups(...consumers),
     openapi: { title: 'Agora likes', description: 'Likes on posts and comments, and who liked a post' },
   });
 

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { remoteKeys } from '@agora/kit/auth/access-token';
 import type { HttpApp } from '@agora/kit/http/app';
-import { createServiceApp, type ServiceDeps } from '@agora/kit/service';
+import { consumerGroups, createServiceApp, type ServiceDeps } from '@agora/kit/service';
 import type { MediaConfig } from './config.ts';
 import { identityConsumers } from './consumers/identity.consumer.ts';
 import { postsConsumers } from './consumers/posts.consumer.ts';
@@ -35,10 +35,7 @@ export async function buildApp(deps: ServiceDeps<MediaConfig>): Promise<HttpApp>
     migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
     keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
     bodyLimit: UPLOAD_BODY_LIMIT,
-    consumers: {
-      handlers: { ...identity.handlers, ...posts.handlers },
-      schemas: { ...identity.schemas, ...posts.schemas },
-    },
+    consumers: consumerGroups(identity, posts),
     openapi: { title: 'Agora media', description: 'Image uploads, thumbnails and their storage' },
   });
 

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { remoteKeys } from '@agora/kit/auth/access-token';
 import type { HttpApp } from '@agora/kit/http/app';
-import { createServiceApp, type ServiceDeps } from '@agora/kit/service';
+import { consumerGroups, createServiceApp, type ServiceDeps } from '@agora/kit/service';
 import type { PostsConfig } from './config.ts';
 import { commentsConsumers } from './consumers/comments.consumer.ts';
 import { identityConsumers } from './consumers/identity.consumer.ts';
@@ -34,10 +34,7 @@ export async function buildApp(deps: ServiceDeps<PostsConfig>): Promise<HttpApp>
     service: SERVICE_NAME,
     migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
     keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-    consumers: {
-      handlers: Object.assign({}, ...consumers.map((consumer) => consumer.handlers)),
-      schemas: Object.assign({}, ...consumers.map((consumer) => consumer.schemas)),
-    },
+    consumers: consumerGroups(...consumers),
     openapi: { title: 'Agora posts', description: 'Posts, user timelines and home timelines' },
   });
 

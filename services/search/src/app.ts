@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { remoteKeys } from '@agora/kit/auth/access-token';
 import type { HttpApp } from '@agora/kit/http/app';
-import { createServiceApp, type ServiceDeps } from '@agora/kit/service';
+import { consumerGroups, createServiceApp, type ServiceDeps } from '@agora/kit/service';
 import type { SearchConfig } from './config.ts';
 import { accountConsumers } from './consumers/accounts.consumer.ts';
 import { postConsumers } from './consumers/posts.consumer.ts';
@@ -28,10 +28,7 @@ export async function buildApp(deps: ServiceDeps<SearchConfig>): Promise<HttpApp
     migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
     // The route is public, but a token that is sent is still verified (a bad one is 401).
     keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-    consumers: {
-      handlers: Object.assign({}, ...sources.map((source) => source.handlers)),
-      schemas: Object.assign({}, ...sources.map((source) => source.schemas)),
-    },
+    consumers: consumerGroups(...sources),
     openapi: { title: 'Agora search', description: 'Ranked search over posts, people and products' },
   });
 

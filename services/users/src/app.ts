@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { remoteKeys } from '@agora/kit/auth/access-token';
 import type { HttpApp } from '@agora/kit/http/app';
-import { createServiceApp, type ServiceDeps } from '@agora/kit/service';
+import { consumerGroups, createServiceApp, type ServiceDeps } from '@agora/kit/service';
 import type { UsersConfig } from './config.ts';
 import { identityConsumers } from './consumers/identity.consumer.ts';
 import { mediaConsumers } from './consumers/media.consumer.ts';
@@ -28,10 +28,7 @@ export async function buildApp(deps: ServiceDeps<UsersConfig>): Promise<HttpApp>
     service: SERVICE_NAME,
     migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
     keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-    consumers: {
-      handlers: { ...identity.handlers, ...media.handlers },
-      schemas: { ...identity.schemas, ...media.schemas },
-    },
+    consumers: consumerGroups(identity, media),
     openapi: { title: 'Agora users', description: 'Profiles and the follow graph' },
   });
 
