@@ -54,7 +54,15 @@ export const CommonConfig = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   AGORA_DATA_DIR: Type.String({ default: '.data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /**
+   * Connections each service instance keeps to PostgreSQL (plus one for the outbox's LISTEN).
+   * Thirteen services share one server's max_connections (100 by default), and more connections
+   * than cores only queue inside PostgreSQL.
+   */
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   AMQP_URL: Type.Optional(Type.String({ pattern: '^amqps?://' })),
+  /** Prefix of the exchange and queues on RabbitMQ, so several platforms can share a broker. */
+  AMQP_NAMESPACE: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
 });

@@ -32,11 +32,12 @@ export async function connectAdapters(service: string, config: CommonConfig, log
   const database = await openDatabase({
     service,
     url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
     dataDir: config.DATABASE_URL ? undefined : path.join(config.AGORA_DATA_DIR, 'pglite', service),
     ...(shared.pglite ? { shared: shared.pglite } : {}),
     logger,
   });
-  const bus = shared.bus ?? (config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger }) : createInProcessBus({ logger }));
+  const bus = shared.bus ?? (config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger, ...(config.AMQP_NAMESPACE ? { namespace: config.AMQP_NAMESPACE } : {}) }) : createInProcessBus({ logger }));
   const stores = shared.stores ?? openStores({ redisUrl: config.REDIS_URL, logger });
   const owned = { bus: !shared.bus, stores: !shared.stores };
   return {
@@ -59,6 +60,11 @@ export interface ServiceModule<C extends TObject> {
   buildApp(deps: ServiceDeps<Static<C>>): Promise<HttpApp>;
   /** The config key holding the port, `PORT` unless the service says otherwise. */
   port(config: Static<C>): number;
+  /**
+   * Services this one calls over HTTP besides identity. Each arrives as the setting
+   * `<NAME>_URL`, and the embedded platform starts them before this one.
+   */
+  calls?: string[];
 }
 
 /** Runs a service standalone: config, adapters, listen, and a graceful stop on SIGTERM. */

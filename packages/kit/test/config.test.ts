@@ -59,6 +59,7 @@ void describe('loadConfig', () => {
         LOG_LEVEL: 'info',
         HOST: '127.0.0.1',
         AGORA_DATA_DIR: '.data',
+        DATABASE_POOL_SIZE: 5,
         SHUTDOWN_TIMEOUT_MS: 10_000,
       },
     );

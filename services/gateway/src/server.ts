@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const { config, upstreams } = settings;
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const stores = openStores({ redisUrl: config.REDIS_URL, logger });
-  const bus = config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger }) : createInProcessBus({ logger });
+  const bus = config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger, ...(config.AMQP_NAMESPACE ? { namespace: config.AMQP_NAMESPACE } : {}) }) : createInProcessBus({ logger });
   const app = await buildApp({ config, logger, stores, bus, clock: systemClock, upstreams });
   await app.listen({ port: config.PORT, host: config.HOST });
   closeOnSignals(

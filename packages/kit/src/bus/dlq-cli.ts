@@ -23,7 +23,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${url ? '' : 'AMQP_URL is not set\n'}${USAGE}\n`);
     return 2;
   }
-  const bus = await createRabbitBus({ url, logger: createLogger('dlq-cli', 'warn'), connectionName: 'agora-dlq-cli', startupTimeoutMs: 10_000 });
+  const namespace = process.env.AMQP_NAMESPACE;
+  const bus = await createRabbitBus({ url, ...(namespace ? { namespace } : {}), logger: createLogger('dlq-cli', 'warn'), connectionName: 'agora-dlq-cli', startupTimeoutMs: 10_000 });
   try {
     switch (command) {
       case 'list':

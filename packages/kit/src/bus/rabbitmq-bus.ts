@@ -16,8 +16,14 @@ import type { EventBus, Subscription } from './types.ts';
 
 export interface RabbitBusOptions {
   url: string;
-  /** The topic exchange every service publishes to. */
+  /** The topic exchange every service publishes to (default `<namespace>.events`). */
   exchange?: string;
+  /**
+   * Keeps several platforms on one broker apart (test runs, benchmarks, staging beside dev):
+   * the exchange becomes `<namespace>.events` and every queue `<namespace>.<queue>`. Without
+   * it, the exchange is `agora.events` and queues are named after their service.
+   */
+  namespace?: string;
   logger?: Logger;
   /** Shown in the management UI's connection list. */
   connectionName?: string;
@@ -32,7 +38,9 @@ export interface RabbitBusOptions {
 
 /** Resolves once connected; later outages are healed in the background. */
 export async function createRabbitBus(options: RabbitBusOptions): Promise<EventBus> {
-  const exchange = options.exchange ?? 'agora.events';
+  const exchange = options.exchange ?? `${options.namespace ?? 'agora'}.events`;
+  const queueName = (queue: string) => (options.namespace ? `${options.namespace}.${queue}` : queue);
+  const deadLetters = createRabbitDeadLetters(async () => (await connection.whenConnected(adminTimeoutMs)).createConfirmChannel());
   const logger = options.logger ?? createLogger('bus', 'silent');
   const publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
   const adminTimeoutMs = options.adminTimeoutMs ?? 5_000;
@@ -70,7 +78,12 @@ export async function createRabbitBus(options: RabbitBusOptions): Promise<EventB
 
   return {
     kind: 'rabbitmq',
-    deadLetters: createRabbitDeadLetters(async () => (await connection.whenConnected(adminTimeoutMs)).createConfirmChannel()),
+    deadLetters: {
+      count: (queue) => deadLetters.count(queueName(queue)),
+      list: (queue, limit) => deadLetters.list(queueName(queue), limit),
+      replay: (queue) => deadLetters.replay(queueName(queue)),
+      purge: (queue) => deadLetters.purge(queueName(queue)),
+    },
 
     publish(envelope, headers = {}) {
       if (closing) return Promise.reject(new Error('event bus is closed'));
@@ -102,7 +115,7 @@ export async function createRabbitBus(options: RabbitBusOptions): Promise<EventB
       const { subscription, attached } = startRabbitSubscription({
         connection,
         exchange,
-        queue,
+        queue: queueName(queue),
         types,
         handler,
         prefetch: Math.max(1, consumeOptions.prefetch ?? DEFAULT_PREFETCH),

@@ -4,6 +4,7 @@
  * commit) and any purge that failed are picked up by the purger on an interval. Deleting bytes
  * twice is harmless, so two instances purging at once need no coordination.
  */
+import { createPeriodicJob, type PeriodicJob } from '@agora/kit/periodic-job';
 import { listAwaitingPurge, markPurged } from '../db/media.repository.ts';
 import type { MediaContext } from './context.ts';
 
@@ -31,38 +32,7 @@ export async function purgeDeletedMedia(ctx: MediaContext, ids?: string[]): Prom
   }
 }
 
-export interface Purger {
-  start(): void;
-  /** Runs a round now (or joins the one running). */
-  runNow(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export function createPurger(ctx: MediaContext, intervalMs: number): Purger {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const runNow = (): Promise<void> => {
-    running ??= purgeDeletedMedia(ctx)
-      .then(
-        () => undefined,
-        (error: unknown) => ctx.logger.warn({ err: error }, 'purging deleted media failed; will retry'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  return {
-    start() {
-      timer ??= setInterval(() => void runNow(), intervalMs);
-      timer.unref();
-      void runNow();
-    },
-    runNow,
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+/** The purger: a round on an interval, and one at start for what a crash left behind. */
+export function createPurger(ctx: MediaContext, intervalMs: number): PeriodicJob {
+  return createPeriodicJob({ name: 'media purge', intervalMs, logger: ctx.logger, run: () => purgeDeletedMedia(ctx), runAtStart: true });
 }
