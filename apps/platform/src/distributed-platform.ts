@@ -103,14 +103,15 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   // Public links (media URLs, mail) point at the gateway unless the operator says otherwise.
   env['AGORA_PUBLIC_URL'] ??= `http://localhost:${gatewayPort}`;
+  for (const service of built) upstreamEnv[`${service.name.toUpperCase()}_URL`] = `http://127.0.0.1:${portOf(service.port)}`;
+  // Every service learns where every other listens (IDENTITY_URL, CART_URL…): the ports are fixed.
   for (const service of built) {
     const port = portOf(service.port);
     const url = `http://127.0.0.1:${port}`;
-    upstreamEnv[`${service.name.toUpperCase()}_URL`] = url;
     processes[service.name] = supervise(
       service.name,
       path.join(root, 'services', service.name, 'src', 'server.ts'),
-      { ...env, PORT: String(port), HOST: '127.0.0.1', IDENTITY_URL: `http://127.0.0.1:${portOf(8081)}` },
+      { ...env, ...upstreamEnv, PORT: String(port), HOST: '127.0.0.1' },
       url,
     );
   }

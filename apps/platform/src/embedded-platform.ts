@@ -98,7 +98,21 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
     await startService(identity.module, identity.adapters, env);
     // Ports are picked at listen time, so the others learn identity's (for its JWKS) only now.
     const othersEnv = { ...env, IDENTITY_URL: services['identity']!.url };
-    await Promise.all(others.map(({ module, adapters }) => startService(module, adapters, othersEnv)));
+    // In waves: a service that calls others starts once they listen, and is told where.
+    let waiting = others;
+    while (waiting.length > 0) {
+      const ready = waiting.filter(({ module }) => (module.calls ?? []).every((name) => services[name]));
+      if (ready.length === 0) throw new Error(`services wait on each other: ${waiting.map(({ module }) => module.name).join(', ')}`);
+      await Promise.all(
+        ready.map(({ module, adapters }) =>
+          startService(module, adapters, {
+            ...othersEnv,
+            ...Object.fromEntries((module.calls ?? []).map((name) => [`${name.toUpperCase()}_URL`, services[name]!.url])),
+          }),
+        ),
+      );
+      waiting = waiting.filter((entry) => !ready.includes(entry));
+    }
 
     const gateway = await buildGateway({
       config: gatewayConfig,

@@ -12,6 +12,10 @@ import { likesModule } from '@agora/likes/module';
 import { mediaModule } from '@agora/media/module';
 import { notificationsModule } from '@agora/notifications/module';
 import { searchModule } from '@agora/search/module';
+import { catalogModule } from '@agora/catalog/module';
+import { cartModule } from '@agora/cart/module';
+import { ordersModule } from '@agora/orders/module';
+import { paymentsModule } from '@agora/payments/module';
 
 export const serviceModules: ServiceModule<TObject>[] = [
   identityModule,
@@ -22,4 +26,8 @@ export const serviceModules: ServiceModule<TObject>[] = [
   mediaModule,
   notificationsModule,
   searchModule,
+  catalogModule,
+  cartModule,
+  ordersModule,
+  paymentsModule,
 ];

@@ -11,6 +11,10 @@ import { startDistributedPlatform, missingSettings, type DistributedPlatform } f
 import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
 import { usersScenarios } from './users-scenarios.ts';
 import { socialScenarios } from './social-scenarios.ts';
+import { commerceScenarios } from './commerce-scenarios.ts';
+import { CRASH_SETTINGS, crashScenarios } from './crash-scenarios.ts';
+import { deleteNamespace } from '@agora/kit/bus/rabbitmq-namespace';
+import { services } from '@agora/contracts/services';
 
 const missing = missingSettings(process.env);
 
@@ -20,6 +24,8 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
   const admin = { email: 'admin@example.com', password: 'admin password 123' };
   const databaseBase = `e2e_${process.pid}_${Date.now()}`;
   const databaseUrl = process.env['DATABASE_URL']!.replace(/\/[^/]*$/, `/${databaseBase}`);
+  // Exchange and queues of this run's own, so no other platform on the broker takes its events.
+  const namespace = databaseBase.replaceAll('_', '-');
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'agora-e2e-'));
@@ -34,6 +40,8 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
         LOG_LEVEL: 'warn',
         AGORA_ADMIN_EMAIL: admin.email,
         AGORA_ADMIN_PASSWORD: admin.password,
+        AMQP_NAMESPACE: namespace,
+        ...CRASH_SETTINGS,
       },
     });
   });
@@ -47,9 +55,13 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
     const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${databaseBase}%`]);
     for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
     await client.end();
+    await deleteNamespace({ url: process.env['AMQP_URL']!, namespace, queues: services.filter((service) => service.built).map((service) => service.name).concat('gateway') });
   });
 
   identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   socialScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  commerceScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  // Last: it kills services (the supervisor restarts them).
+  crashScenarios(() => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin, processes: platform.processes, waitReady: (timeoutMs) => platform.waitReady(timeoutMs), databaseUrl }));
 });

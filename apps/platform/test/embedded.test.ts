@@ -7,6 +7,7 @@ import { startEmbeddedPlatform, type EmbeddedPlatform } from '../src/embedded-pl
 import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.ts';
 import { usersScenarios } from './users-scenarios.ts';
 import { socialScenarios } from './social-scenarios.ts';
+import { commerceScenarios } from './commerce-scenarios.ts';
 
 describe('embedded platform', () => {
   let platform: EmbeddedPlatform;
@@ -29,4 +30,5 @@ describe('embedded platform', () => {
   identityScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   socialScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  commerceScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
 });

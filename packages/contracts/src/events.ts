@@ -113,6 +113,129 @@ export const ProductChanged = Type.Object({
 
 export const ProductDeleted = Type.Object({ productId: Uuid, sellerId: Uuid, deletedAt: Timestamp });
 
+/**
+ * The checkout saga (DESIGN.md, "Checkout saga"). Every event names its order, and every
+ * handler is idempotent per order: at-least-once, unordered delivery is the normal case.
+ */
+const Currency = Type.String({ minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$' });
+const Cents = Type.Integer({ minimum: 0 });
+
+/** The payment methods the simulated processor knows: `pm_card_ok` succeeds, `pm_card_declined` declines. */
+export const PaymentMethod = Type.Union([Type.Literal('pm_card_ok'), Type.Literal('pm_card_declined')]);
+export type PaymentMethod = Static<typeof PaymentMethod>;
+
+/** A line of an order at the price the order was made at (from the catalog, never the client). */
+export const OrderLine = Type.Object({
+  productId: Uuid,
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPriceCents: Cents,
+});
+
+export const CancelReason = Type.Union([
+  Type.Literal('out_of_stock'),
+  Type.Literal('payment_declined'),
+  Type.Literal('cancelled_by_user'),
+  /** A step of the saga did not answer in time; the order is cancelled and everything released. */
+  Type.Literal('timed_out'),
+]);
+export type CancelReason = Static<typeof CancelReason>;
+
+/**
+ * A new pending order: catalog reserves its lines. `paymentMethod` rides along the saga (catalog
+ * copies it into stock.reserved) so payments can charge without asking orders.
+ */
+export const OrderCreated = Type.Object({
+  orderId: Uuid,
+  userId: Uuid,
+  items: Type.Array(OrderLine, { minItems: 1 }),
+  totalCents: Cents,
+  currency: Currency,
+  paymentMethod: PaymentMethod,
+  /** Whether the lines came from the buyer's cart, which is emptied of them once confirmed. */
+  fromCart: Type.Boolean(),
+  createdAt: Timestamp,
+});
+
+/** Paid for and final: catalog turns the reservation into sales, the cart drops what was bought. */
+export const OrderConfirmed = Type.Object({
+  orderId: Uuid,
+  userId: Uuid,
+  items: Type.Array(OrderLine, { minItems: 1 }),
+  totalCents: Cents,
+  currency: Currency,
+  fromCart: Type.Boolean(),
+  /** When the order was placed: the cart drops lines not changed since then. */
+  createdAt: Timestamp,
+  confirmedAt: Timestamp,
+});
+
+/**
+ * The order is over: catalog releases the reservation (or restocks what was sold), payments
+ * refunds a charge (or, if it comes first, never makes one).
+ */
+export const OrderCancelled = Type.Object({
+  orderId: Uuid,
+  userId: Uuid,
+  items: Type.Array(OrderLine, { minItems: 1 }),
+  reason: CancelReason,
+  cancelledAt: Timestamp,
+});
+
+/** Stock for every line of the order is held; payments charges `totalCents` with `paymentMethod`. */
+export const StockReserved = Type.Object({
+  orderId: Uuid,
+  userId: Uuid,
+  totalCents: Cents,
+  currency: Currency,
+  paymentMethod: PaymentMethod,
+  reservedAt: Timestamp,
+});
+
+/** Nothing was reserved: a product lacked stock or is gone. */
+export const StockRejected = Type.Object({
+  orderId: Uuid,
+  userId: Uuid,
+  reason: Type.Union([Type.Literal('out_of_stock'), Type.Literal('product_unavailable')]),
+  productIds: Type.Array(Uuid),
+  rejectedAt: Timestamp,
+});
+
+/** A reservation (or, for a cancelled confirmed order, a sale) went back on the shelf. */
+export const StockReleased = Type.Object({
+  orderId: Uuid,
+  userId: Uuid,
+  items: Type.Array(OrderLine),
+  releasedAt: Timestamp,
+});
+
+export const PaymentSucceeded = Type.Object({
+  paymentId: Uuid,
+  orderId: Uuid,
+  userId: Uuid,
+  amountCents: Cents,
+  currency: Currency,
+  succeededAt: Timestamp,
+});
+
+export const PaymentFailed = Type.Object({
+  paymentId: Uuid,
+  orderId: Uuid,
+  userId: Uuid,
+  amountCents: Cents,
+  currency: Currency,
+  reason: Type.Literal('card_declined'),
+  failedAt: Timestamp,
+});
+
+export const PaymentRefunded = Type.Object({
+  paymentId: Uuid,
+  orderId: Uuid,
+  userId: Uuid,
+  amountCents: Cents,
+  currency: Currency,
+  refundedAt: Timestamp,
+});
+
 export const eventSchemas = {
   'user.registered': UserRegistered,
   'user.deleted': UserDeleted,
@@ -135,6 +258,15 @@ export const eventSchemas = {
   'product.created': ProductChanged,
   'product.updated': ProductChanged,
   'product.deleted': ProductDeleted,
+  'order.created': OrderCreated,
+  'order.confirmed': OrderConfirmed,
+  'order.cancelled': OrderCancelled,
+  'stock.reserved': StockReserved,
+  'stock.rejected': StockRejected,
+  'stock.released': StockReleased,
+  'payment.succeeded': PaymentSucceeded,
+  'payment.failed': PaymentFailed,
+  'payment.refunded': PaymentRefunded,
 } satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof eventSchemas;

@@ -25,10 +25,10 @@ export const services: ServiceEntry[] = [
   { name: 'media', prefixes: ['/api/v1/media'], port: 8086, built: true },
   { name: 'notifications', prefixes: ['/api/v1/notifications'], port: 8087, built: true },
   { name: 'search', prefixes: ['/api/v1/search'], port: 8088, built: true },
-  { name: 'catalog', prefixes: ['/api/v1/products', '/api/v1/categories'], port: 8089, built: false },
-  { name: 'cart', prefixes: ['/api/v1/cart'], port: 8090, built: false },
-  { name: 'orders', prefixes: ['/api/v1/orders'], port: 8091, built: false },
-  { name: 'payments', prefixes: ['/api/v1/payments'], port: 8092, built: false },
+  { name: 'catalog', prefixes: ['/api/v1/products', '/api/v1/categories'], port: 8089, built: true },
+  { name: 'cart', prefixes: ['/api/v1/cart'], port: 8090, built: true },
+  { name: 'orders', prefixes: ['/api/v1/orders'], port: 8091, built: true },
+  { name: 'payments', prefixes: ['/api/v1/payments'], port: 8092, built: true },
 ];
 
 export const GATEWAY_PORT = 8080;

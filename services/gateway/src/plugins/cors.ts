@@ -6,7 +6,8 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 
-export const EXPOSED_HEADERS = ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'];
+/** Idempotent-Replayed tells a client of POST /orders that it got the stored first answer. */
+export const EXPOSED_HEADERS = ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'];
 
 export function corsOrigins(setting: string): '*' | string[] {
   const origins = setting.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter((origin) => origin !== '');

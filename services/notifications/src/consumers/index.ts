@@ -1,7 +1,6 @@
 /**
- * Every event the service consumes, one file per producer. Notifications from a new source
- * (order.*, payment.*) are one more file here: its handlers call domain/notify.ts's `notify`
- * with the recipient, the type, `actorId: null` and the subject, inside the transaction given.
+ * Every event the service consumes, one file per producer. A new source is one more file here:
+ * its handlers call domain/notify.ts's `notify` inside the transaction given.
  */
 import type { TSchema } from 'typebox';
 import type { EventHandler } from '@agora/kit/service';
@@ -9,6 +8,7 @@ import type { NotificationsContext } from '../domain/context.ts';
 import { commentsConsumers } from './comments.consumer.ts';
 import { identityConsumers } from './identity.consumer.ts';
 import { likesConsumers } from './likes.consumer.ts';
+import { commerceConsumers } from './commerce.consumer.ts';
 import { usersConsumers } from './users.consumer.ts';
 
 export interface Consumers {
@@ -16,7 +16,7 @@ export interface Consumers {
   schemas: Record<string, TSchema>;
 }
 
-const sources: ((ctx: NotificationsContext) => Consumers)[] = [identityConsumers, usersConsumers, likesConsumers, commentsConsumers];
+const sources: ((ctx: NotificationsContext) => Consumers)[] = [identityConsumers, usersConsumers, likesConsumers, commentsConsumers, commerceConsumers];
 
 export function notificationConsumers(ctx: NotificationsContext): Consumers {
   const all: Consumers = { handlers: {}, schemas: {} };

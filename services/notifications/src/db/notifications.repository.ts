@@ -1,7 +1,7 @@
 /** The inbox. Every function takes the database or an open transaction. */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Queryable } from '@agora/kit/db/database';
-import { authors, notifications, type NotificationType, type SubjectType } from './schema.ts';
+import { authors, notifications, type NotificationType, type SubjectStatus, type SubjectType } from './schema.ts';
 
 export interface NewNotification {
   id: string;
@@ -10,6 +10,7 @@ export interface NewNotification {
   actorId: string | null;
   subjectType: SubjectType;
   subjectId: string;
+  status?: SubjectStatus | null;
   eventId: string;
   createdAt: Date;
 }
@@ -22,6 +23,7 @@ export interface NotificationView {
   actorId: string | null;
   subjectType: SubjectType;
   subjectId: string;
+  status: SubjectStatus | null;
   readAt: Date | null;
   createdAt: Date;
   actor: { username: string; displayName: string; avatarUrl: string | null } | null;
@@ -54,6 +56,7 @@ function selectViews(q: Queryable) {
       actorId: notifications.actorId,
       subjectType: notifications.subjectType,
       subjectId: notifications.subjectId,
+      status: notifications.status,
       readAt: notifications.readAt,
       createdAt: notifications.createdAt,
       username: authors.username,

@@ -9,6 +9,10 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const SUBJECT_TYPES = ['user', 'post', 'comment', 'order', 'payment'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
+/** What happened to an order or payment a notification is about. */
+export const SUBJECT_STATUSES = ['confirmed', 'cancelled', 'failed'] as const;
+export type SubjectStatus = (typeof SUBJECT_STATUSES)[number];
+
 export const ACTIVITY_KINDS = ['follow', 'post_like', 'comment_like', 'comment'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
@@ -19,6 +23,7 @@ export const notifications = pgTable('notifications', {
   actorId: uuid('actor_id'),
   subjectType: text('subject_type', { enum: SUBJECT_TYPES }).notNull(),
   subjectId: uuid('subject_id').notNull(),
+  status: text('status', { enum: SUBJECT_STATUSES }),
   eventId: uuid('event_id').notNull().unique(),
   readAt: at('read_at'),
   createdAt: at('created_at').notNull(),

@@ -10,13 +10,15 @@ import { findErased } from '../db/authors.repository.ts';
 import { findNotification, insertNotification } from '../db/notifications.repository.ts';
 import { lockUsers } from '../db/user-locks.repository.ts';
 import type { NotificationsContext } from './context.ts';
-import { toNotification, type NotificationType, type SubjectType } from './notifications.ts';
+import { toNotification, type NotificationType, type SubjectStatus, type SubjectType } from './notifications.ts';
 
 export interface NotificationInput {
   recipientId: string;
   type: NotificationType;
   actorId: string | null;
   subject: { type: SubjectType; id: string };
+  /** For order and payment notifications: what happened to the subject. */
+  status?: SubjectStatus;
   /** The event that caused it. */
   eventId: string;
 }
@@ -46,6 +48,7 @@ export async function addToInbox(ctx: NotificationsContext, tx: Tx, input: Notif
     actorId: input.actorId,
     subjectType: input.subject.type,
     subjectId: input.subject.id,
+    status: input.status ?? null,
     eventId: input.eventId,
     createdAt: ctx.clock.now(),
   });

@@ -21,6 +21,11 @@ export const Notification = Type.Object(
     type: NotificationType,
     actor: Type.Optional(ActorSummary),
     subject: Type.Object({ type: SubjectType, id: Uuid }, { description: 'What it is about: the follower, the liked post or comment, the new comment, the order or payment' }),
+    status: Type.Optional(
+      Type.Union([Type.Literal('confirmed'), Type.Literal('cancelled'), Type.Literal('failed')], {
+        description: 'Order and payment notifications only: the order was confirmed or cancelled, the payment failed',
+      }),
+    ),
     read: Type.Boolean(),
     createdAt: Timestamp,
   },

@@ -36,6 +36,9 @@ const PRODUCERS: Partial<Record<EventType, string>> = {
   'comment.unliked': 'likes',
   'comment.created': 'comments',
   'comment.deleted': 'comments',
+  'order.confirmed': 'orders',
+  'order.cancelled': 'orders',
+  'payment.failed': 'payments',
 };
 
 /** An event as its producer would publish it, not sent yet; `occurredAt` may be set to order it. */
