@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { dropDatabases } from '../lib/databases.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
@@ -200,19 +200,7 @@ try {
   writeFileSync(path.join(root, 'bench/results', `gateway-${runId}.json`), JSON.stringify({ machine, connections, rounds, seconds, samples, summary, ratios }, null, 2));
 } finally {
   await stopAll();
-  await dropBenchDatabases();
+  await dropDatabases(`bench_${runId}`);
 }
 
 /** The run's databases are throwaway: drop them so repeated runs leave nothing behind. */
-async function dropBenchDatabases(): Promise<void> {
-  const url = process.env['DATABASE_URL'];
-  if (!url) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`bench_${runId}%`]);
-    for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
-  } finally {
-    await client.end();
-  }
-}

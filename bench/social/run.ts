@@ -28,7 +28,12 @@ import { newId } from '@agora/kit/ids';
 import { startDistributedPlatform, type DistributedPlatform } from '../../apps/platform/src/distributed-platform.ts';
 import { communityFromEdges } from '../../apps/platform/src/demo/community.ts';
 import { loadCommunity, refreshSession, type LoadedCommunity } from '../../apps/platform/src/demo/load-community.ts';
-import { runAtFixedRate, type PlannedRequest, type RunResult } from './open-loop.ts';
+import { runAtFixedRate, type PlannedRequest, type RunResult } from '../lib/open-loop.ts';
+import { dropDatabases } from '../lib/databases.ts';
+import { deleteNamespace } from '@agora/kit/bus/rabbitmq-namespace';
+import { services } from '@agora/contracts/services';
+
+const builtQueues = services.filter((service) => service.built).map((service) => service.name).concat('gateway');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
@@ -52,6 +57,8 @@ const postsEach = Number(args['posts-each']);
 const fanOutFollowers = Number(args.followers);
 const modes = args.mode === 'both' ? ['embedded', 'distributed'] : [args.mode];
 const runId = `${Date.now()}`;
+/** This run's exchange and queues on the broker (see RabbitBusOptions.namespace). */
+const namespace = `bench-${runId}`;
 const distributedUrls = ['DATABASE_URL', 'AMQP_URL', 'REDIS_URL'] as const;
 
 if (modes.some((mode) => mode !== 'embedded' && mode !== 'distributed')) {
@@ -102,7 +109,7 @@ async function startEmbedded(): Promise<Platform> {
 async function startDistributed(): Promise<Platform & { platform: DistributedPlatform; databaseUrl: string }> {
   const databaseUrl = process.env['DATABASE_URL']!.replace(/\/[^/]*$/, `/bench_${runId}`);
   const platform = await startDistributedPlatform({
-    env: { ...benchEnv, DATABASE_URL: databaseUrl, AGORA_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'agora-bench-social-')) },
+    env: { ...benchEnv, DATABASE_URL: databaseUrl, AMQP_NAMESPACE: namespace, AGORA_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'agora-bench-social-')) },
     portBase: 18480,
     output: 'ignore',
     readyTimeoutMs: 120_000,
@@ -153,7 +160,7 @@ async function fanOutToFollowers(platform: { url: string; databaseUrl: string },
     { url: platform.url, progress: null },
   );
   const author = loaded.people[0]!;
-  const bus = await createRabbitBus({ url: process.env['AMQP_URL']! });
+  const bus = await createRabbitBus({ url: process.env['AMQP_URL']!, namespace });
   const synthetic = followers - real;
   const publishStarted = performance.now();
   try {
@@ -240,18 +247,6 @@ async function vacuum(databaseUrl: string): Promise<void> {
   }
 }
 
-async function dropBenchDatabases(): Promise<void> {
-  const url = process.env['DATABASE_URL'];
-  if (!url) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname like $1', [`bench_${runId}%`]);
-    for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
-  } finally {
-    await client.end();
-  }
-}
 
 const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, warmup, postsEach };
 try {
@@ -293,5 +288,6 @@ try {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   writeFileSync(path.join(root, 'bench/results', `social-${runId}.json`), JSON.stringify(results, null, 2));
 } finally {
-  await dropBenchDatabases();
+  await dropDatabases(`bench_${runId}`);
+  if (modes.includes('distributed')) await deleteNamespace({ url: process.env['AMQP_URL']!, namespace, queues: builtQueues });
 }

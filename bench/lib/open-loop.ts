@@ -12,6 +12,9 @@ export interface PlannedRequest {
   path: string;
   token?: string;
   body?: unknown;
+  headers?: Record<string, string>;
+  /** Called with the answer when the scenario needs it (the body is read only then). `dueAt` is wall-clock ms. */
+  onAnswer?: (answer: { status: number; body: string; dueAt: number }) => void;
 }
 
 export interface TypeStats {
@@ -65,7 +68,7 @@ export async function runAtFixedRate(options: {
   const send = (planned: PlannedRequest, dueAt: number) => {
     const entry = statsOf(planned.type);
     const body = planned.body === undefined ? undefined : JSON.stringify(planned.body);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...planned.headers };
     if (planned.token) headers['authorization'] = `Bearer ${planned.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     inFlight++;
@@ -82,7 +85,8 @@ export async function runAtFixedRate(options: {
     const done = pool
       .request({ method: planned.method, path: planned.path, headers, body })
       .then(async (response) => {
-        await response.body.dump();
+        if (planned.onAnswer) planned.onAnswer({ status: response.statusCode, body: await response.body.text(), dueAt: performance.timeOrigin + dueAt });
+        else await response.body.dump();
         finish(response.statusCode);
       })
       .catch(() => finish('error'));
