@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { orders as ordersTable } from '../src/db/schema.ts';
+import { processedEvents } from '@agora/kit/bus/outbox.tables';
 import { API, sagaEvents, startOrders, type OrderJson, type TestOrders } from './support/orders.ts';
 
 describe('the checkout saga', () => {
@@ -32,7 +32,6 @@ describe('the checkout saga', () => {
 
   it('confirms a pending order on payment.succeeded and announces order.confirmed once, however often it is delivered', async () => {
     const { user, product, order, events } = await placed();
-    await svc.deliver('stock.reserved', events.stockReserved, 'catalog');
     const paid = await svc.deliver('payment.succeeded', events.paymentSucceeded, 'payments');
     await svc.redeliver(paid);
     await svc.deliver('payment.succeeded', { ...events.paymentSucceeded }, 'payments');
@@ -81,7 +80,6 @@ describe('the checkout saga', () => {
 
   it('cancels a pending order as payment_declined on payment.failed, once', async () => {
     const { user, order, events } = await placed();
-    await svc.deliver('stock.reserved', events.stockReserved, 'catalog');
     const failed = await svc.deliver('payment.failed', events.paymentFailed, 'payments');
     await svc.redeliver(failed);
     const cancelled = await svc.read(user, order.id);
@@ -111,28 +109,13 @@ describe('the checkout saga', () => {
     assert.deepEqual(await eventCounts(b.order.id), { confirmed: 1, cancelled: 0 });
   });
 
-  it('ends the same whichever order stock.reserved and payment.succeeded arrive in', async () => {
-    const inOrder = await placed();
-    await svc.deliver('stock.reserved', inOrder.events.stockReserved, 'catalog');
-    await svc.deliver('payment.succeeded', inOrder.events.paymentSucceeded, 'payments');
-    const reversed = await placed();
-    await svc.deliver('payment.succeeded', reversed.events.paymentSucceeded, 'payments');
-    await svc.deliver('stock.reserved', reversed.events.stockReserved, 'catalog');
-
-    for (const { user, order } of [inOrder, reversed]) {
-      assert.equal((await svc.read(user, order.id)).status, 'confirmed');
-      assert.deepEqual(await eventCounts(order.id), { confirmed: 1, cancelled: 0 });
-      const [row] = await svc.database.db.select({ reservedAt: ordersTable.stockReservedAt }).from(ordersTable).where(eq(ordersTable.id, order.id));
-      assert.ok(row?.reservedAt instanceof Date, 'the reservation step is recorded');
-    }
-  });
-
-  it('records stock.reserved without deciding anything', async () => {
+  it('leaves stock.reserved to payments and waits for the payment', async () => {
     const { user, order, events } = await placed();
-    const reserved = await svc.deliver('stock.reserved', events.stockReserved, 'catalog');
-    await svc.redeliver(reserved);
-    assert.equal((await svc.read(user, order.id)).status, 'pending');
-    assert.deepEqual(await eventCounts(order.id), { confirmed: 0, cancelled: 0 });
+    const reserved = await svc.publish('stock.reserved', events.stockReserved, 'catalog');
+    await svc.deliver('payment.succeeded', events.paymentSucceeded, 'payments');
+    assert.equal((await svc.read(user, order.id)).status, 'confirmed');
+    const handled = await svc.database.db.select().from(processedEvents).where(eq(processedEvents.eventId, reserved.id));
+    assert.deepEqual(handled, [], 'orders spends no transaction on stock.reserved');
   });
 
   it('decides once when a success and a decline for one order are delivered at the same moment', async () => {
@@ -154,7 +137,6 @@ describe('the checkout saga', () => {
 
   it('acknowledges verdicts about orders it never made and changes nothing', async () => {
     const stranger = sagaEvents({ id: randomUUID(), userId: randomUUID(), totalCents: 1, currency: 'USD' });
-    await svc.deliver('stock.reserved', stranger.stockReserved, 'catalog');
     await svc.deliver('stock.rejected', stranger.stockRejected, 'catalog');
     await svc.deliver('payment.succeeded', stranger.paymentSucceeded, 'payments');
     await svc.deliver('payment.failed', stranger.paymentFailed, 'payments');

@@ -54,7 +54,6 @@ describe('pending order timeouts', () => {
     assert.equal(await statusOf(user, young), 'pending');
     assert.equal(await statusOf(user, confirmed), 'confirmed');
 
-    await svc.deliver('stock.reserved', sagaEvents(old).stockReserved, 'catalog');
     await svc.deliver('payment.succeeded', sagaEvents(old).paymentSucceeded, 'payments');
     assert.equal(await statusOf(user, old), 'cancelled:timed_out');
     assert.equal((await svc.published('order.confirmed', { orderId: old.id })).length, 0);

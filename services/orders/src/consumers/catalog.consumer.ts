@@ -1,11 +1,13 @@
 /**
  * Events from catalog: the product projection (product.*) and its verdict on an order's stock
  * (stock.*). Thin: the rules live in domain/project-products.ts and domain/advance-saga.ts.
- * stock.released needs nothing from orders: it follows an order.cancelled this service made.
+ * stock.reserved and stock.released need nothing from orders: payments acts on the first, and the
+ * second follows an order.cancelled this service made. Not consuming them spares a transaction
+ * per checkout.
  */
-import { ProductChanged, ProductDeleted, StockRejected, StockReserved, type EventData } from '@agora/contracts/events';
+import { ProductChanged, ProductDeleted, StockRejected, type EventData } from '@agora/contracts/events';
 import type { EventHandler } from '@agora/kit/service';
-import { cancelFailedOrder, recordStockReserved } from '../domain/advance-saga.ts';
+import { cancelFailedOrder } from '../domain/advance-saga.ts';
 import { causedBy, type OrdersContext } from '../domain/context.ts';
 import { forgetProduct, trackProduct } from '../domain/project-products.ts';
 
@@ -20,10 +22,6 @@ export function catalogConsumers(ctx: OrdersContext) {
     'product.deleted': async (event, tx) => {
       await forgetProduct(tx, event.data as EventData<'product.deleted'>);
     },
-    'stock.reserved': async (event, tx) => {
-      const data = event.data as EventData<'stock.reserved'>;
-      await recordStockReserved(ctx, tx, data.orderId, new Date(data.reservedAt));
-    },
     'stock.rejected': async (event, tx) => {
       const data = event.data as EventData<'stock.rejected'>;
       await cancelFailedOrder(ctx, tx, data.orderId, 'out_of_stock', causedBy(event));
@@ -35,7 +33,6 @@ export function catalogConsumers(ctx: OrdersContext) {
       'product.created': ProductChanged,
       'product.updated': ProductChanged,
       'product.deleted': ProductDeleted,
-      'stock.reserved': StockReserved,
       'stock.rejected': StockRejected,
     },
   };

@@ -26,7 +26,7 @@ export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow | nul
   return row ?? null;
 }
 
-export async function updateOrder(tx: Tx, orderId: string, changes: Partial<Pick<OrderRow, 'status' | 'cancelReason' | 'updatedAt' | 'stockReservedAt' | 'confirmedAt' | 'cancelledAt'>>): Promise<OrderRow> {
+export async function updateOrder(tx: Tx, orderId: string, changes: Partial<Pick<OrderRow, 'status' | 'cancelReason' | 'updatedAt' | 'confirmedAt' | 'cancelledAt'>>): Promise<OrderRow> {
   const [row] = await tx.update(orders).set(changes).where(eq(orders.id, orderId)).returning();
   return row!;
 }

@@ -47,7 +47,6 @@ export const orders = pgTable('orders', {
   fromCart: boolean('from_cart').notNull(),
   createdAt: at('created_at').notNull(),
   updatedAt: at('updated_at').notNull(),
-  stockReservedAt: at('stock_reserved_at'),
   confirmedAt: at('confirmed_at'),
   cancelledAt: at('cancelled_at'),
 });

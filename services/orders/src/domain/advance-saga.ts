@@ -11,7 +11,7 @@
  */
 import type { CancelReason } from '@agora/contracts/events';
 import type { Tx } from '@agora/kit/db/database';
-import { lockOrder, updateOrder, type OrderRow } from '../db/orders.repository.ts';
+import { lockOrder, type OrderRow } from '../db/orders.repository.ts';
 import type { EventMeta, OrdersContext } from './context.ts';
 import { cancelOrder, confirmOrder } from './order-transitions.ts';
 
@@ -33,11 +33,4 @@ export async function cancelFailedOrder(ctx: OrdersContext, tx: Tx, orderId: str
   const order = await lockKnownOrder(ctx, tx, orderId, reason);
   if (order?.status !== 'pending') return;
   await cancelOrder(tx, order, reason, ctx.clock.now(), meta);
-}
-
-/** stock.reserved: nothing to decide (payments acts on it), but the step is kept for operators. */
-export async function recordStockReserved(ctx: OrdersContext, tx: Tx, orderId: string, reservedAt: Date): Promise<void> {
-  const order = await lockKnownOrder(ctx, tx, orderId, 'stock.reserved');
-  if (!order || order.stockReservedAt) return;
-  await updateOrder(tx, orderId, { stockReservedAt: reservedAt });
 }
