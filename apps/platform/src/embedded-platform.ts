@@ -44,6 +44,8 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   delete env['DATABASE_URL'];
   delete env['AMQP_URL'];
   delete env['REDIS_URL'];
+  // …and keeps media on local files (DESIGN.md's table), however the shell is set.
+  for (const key of Object.keys(env)) if (key.startsWith('S3_')) delete env[key];
   const common = loadConfig(CommonConfig, env);
   const gatewayConfig = loadConfig(GatewayConfig, env);
   // Services build public links (media URLs, mail) from AGORA_PUBLIC_URL, so the gateway's port

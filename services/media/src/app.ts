@@ -1,8 +1,9 @@
 /**
  * Media: image uploads, their processed renditions and the storage holding them. Uploads are
- * stored through a MediaStorage adapter (local files under AGORA_DATA_DIR/media in the embedded
- * mode) and announced with media.uploaded; deletions (by the owner, or taken along by
- * post.deleted and user.deleted) are announced with media.deleted and their bytes purged.
+ * stored through a MediaStorage adapter (S3-compatible object storage when S3_BUCKET is set,
+ * otherwise local files under AGORA_DATA_DIR/media) and announced with media.uploaded;
+ * deletions (by the owner, or taken along by post.deleted and user.deleted) are announced with
+ * media.deleted and their bytes purged.
  * `buildApp` wires the service from the adapters it is given and never listens; server.ts runs
  * it standalone, the platform runs it embedded, tests call it.
  */
@@ -19,29 +20,40 @@ import { MEDIA_PATH } from './domain/media.ts';
 import { createPurger } from './domain/purge-deleted-media.ts';
 import { mediaRoutes } from './routes/media.routes.ts';
 import { UPLOAD_BODY_LIMIT, uploadRoutes } from './routes/upload.routes.ts';
-import { createLocalMediaStorage } from './storage/local-media-storage.ts';
+import { openMediaStorage } from './storage/open-media-storage.ts';
 
 export const API_PREFIX = MEDIA_PATH;
 
 export async function buildApp(deps: ServiceDeps<MediaConfig>): Promise<HttpApp> {
   const { config, logger, database, clock } = deps;
-  const storage = await createLocalMediaStorage(path.join(config.AGORA_DATA_DIR, 'media'));
+  const storage = await openMediaStorage(config);
   const ctx: MediaContext = { config, database, storage, clock, logger };
   const identity = identityConsumers(ctx);
   const posts = postsConsumers(ctx);
 
-  const { app } = await createServiceApp(deps, {
-    service: SERVICE_NAME,
-    migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
-    keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
-    bodyLimit: UPLOAD_BODY_LIMIT,
-    consumers: consumerGroups(identity, posts),
-    openapi: { title: 'Agora media', description: 'Image uploads, thumbnails and their storage' },
-  });
+  let app: HttpApp;
+  try {
+    ({ app } = await createServiceApp(deps, {
+      service: SERVICE_NAME,
+      migrationsDir: path.join(import.meta.dirname, 'db', 'migrations'),
+      keys: remoteKeys(`${config.IDENTITY_URL}/.well-known/jwks.json`),
+      bodyLimit: UPLOAD_BODY_LIMIT,
+      consumers: consumerGroups(identity, posts),
+      openapi: { title: 'Agora media', description: 'Image uploads, thumbnails and their storage' },
+    }));
+  } catch (error) {
+    // Nothing else will close the storage's connections of an app that was never built.
+    await storage.close();
+    throw error;
+  }
 
   const purger = createPurger(ctx, config.MEDIA_PURGE_INTERVAL_MS);
   app.addHook('onReady', async () => purger.start());
-  app.addHook('onClose', async () => purger.stop());
+  // The purger uses the storage: stop it first.
+  app.addHook('onClose', async () => {
+    await purger.stop();
+    await storage.close();
+  });
 
   await app.register(
     async (api) => {

@@ -10,10 +10,9 @@ import { fileForm, png } from './support/images.ts';
 import {
   deletionsAnnounced,
   fetchBytes,
-  fileExists,
-  filesOf,
   MEDIA,
   processed,
+  renditionsStored,
   startMedia,
   upload,
   uploaded,
@@ -46,10 +45,8 @@ describe('media: lifecycle', () => {
 
   /** Its bytes removed from storage. */
   async function expectPurged(id: string): Promise<void> {
-    const files = filesOf(svc, id);
     await eventually(async () => {
-      assert.equal(await fileExists(files.image), false, `${files.image} still stored`);
-      assert.equal(await fileExists(files.thumbnail), false, `${files.thumbnail} still stored`);
+      assert.deepEqual(await renditionsStored(svc, id), { image: false, thumbnail: false }, `the bytes of ${id} are still stored`);
     });
   }
 
@@ -57,9 +54,7 @@ describe('media: lifecycle', () => {
     it('answers the object POST answered, to anyone', async () => {
       const owner = await svc.given.user();
       const media = await uploaded(svc, owner.accessToken, image);
-      const files = filesOf(svc, media.id);
-      assert.equal(await fileExists(files.image), true);
-      assert.equal(await fileExists(files.thumbnail), true);
+      assert.deepEqual(await renditionsStored(svc, media.id), { image: true, thumbnail: true });
       const response = await read(media.id);
       assert.equal(response.statusCode, 200, response.body);
       assert.deepEqual(response.json(), media);
@@ -85,8 +80,7 @@ describe('media: lifecycle', () => {
       assert.deepEqual(event.data, { mediaId: media.id, ownerId: owner.id });
       await expectGone(media);
       // The bytes go before the 204, not eventually.
-      assert.equal(await fileExists(filesOf(svc, media.id).image), false);
-      assert.equal(await fileExists(filesOf(svc, media.id).thumbnail), false);
+      assert.deepEqual(await renditionsStored(svc, media.id), { image: false, thumbnail: false });
       expectProblem(await remove(media.id, owner.accessToken), 404, 'MEDIA.NOT_FOUND');
       assert.equal(await deletionsAnnounced(svc, media.id), 1);
     });

@@ -1,7 +1,7 @@
 /**
  * The behaviour every MediaStorage adapter must have. Run it against an adapter with
  * `mediaStorageContract(name, open)`; the local adapter runs it in local-media-storage.test.ts,
- * and an S3 adapter runs the same function against a bucket.
+ * and the S3 adapter runs the same function against a bucket in s3-media-storage.test.ts.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -54,6 +54,10 @@ export function mediaStorageContract(name: string, open: () => Promise<OpenedSto
     });
     after(async () => {
       await opened?.close();
+    });
+
+    it('answers ping while it is usable', async () => {
+      await storage.ping();
     });
 
     it('gives back exactly the bytes put from a Buffer, with their size', async () => {

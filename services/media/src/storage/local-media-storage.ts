@@ -5,8 +5,8 @@
  * one file system). Keys can't name `.tmp` (segments start with a letter or digit) nor leave `root`.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { access, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { assertStorageKey, type MediaStorage, type StoredObject } from './media-storage.ts';
@@ -84,6 +84,15 @@ export async function createLocalMediaStorage(directory: string): Promise<MediaS
         if (isMissing(error)) return false;
         throw error;
       }
+    },
+
+    async ping() {
+      // Writes go through the temporary directory first, so that is what must stay writable.
+      await access(tempDir, constants.W_OK);
+    },
+
+    async close() {
+      // Nothing is held open between calls.
     },
   };
 }

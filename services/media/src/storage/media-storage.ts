@@ -1,8 +1,9 @@
 /**
  * Where media bytes live, behind one small interface: local files in the embedded mode
- * (local-media-storage.ts), S3-compatible object storage in production. Every adapter passes the
- * contract suite in test/storage-contract.ts. Keys are chosen by the service, never by clients;
- * they are still checked, so a bug can't make an adapter write outside its own space.
+ * (local-media-storage.ts), S3-compatible object storage in production (s3-media-storage.ts);
+ * open-media-storage.ts picks one from the settings. Every adapter passes the contract suite in
+ * test/storage-contract.ts. Keys are chosen by the service, never by clients; they are still
+ * checked, so a bug can't make an adapter write outside its own space.
  */
 import type { Readable } from 'node:stream';
 
@@ -24,6 +25,10 @@ export interface MediaStorage {
   /** Removes `key`; removing a key that isn't there is not an error. */
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Resolves when the store answers and is usable (its directory, its bucket); rejects with why not. */
+  ping(): Promise<void>;
+  /** Releases what the adapter holds open (connections); the adapter is not used afterwards. */
+  close(): Promise<void>;
 }
 
 /** Slash-separated segments of letters, digits, `.`, `_` and `-`, each starting with a letter or digit. */

@@ -1,0 +1,36 @@
+/**
+ * The service end to end on S3: its upload/serve and lifecycle suites run again with S3_BUCKET
+ * pointing at s3rver, started in-process, so uploads, the file routes, deletion and the purger
+ * go through the S3 adapter instead of local files.
+ */
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { png } from './support/images.ts';
+import { startMedia, storedObjects, uploaded } from './support/media.ts';
+import { startLocalS3 } from './support/s3-server.ts';
+
+const s3 = await startLocalS3();
+after(() => s3.close());
+// support/media.ts hands the S3_* settings of the environment to every service it starts.
+Object.assign(process.env, s3.env);
+
+describe('media on S3', () => {
+  it('keeps the bytes in the bucket, none on local disk', async () => {
+    const svc = await startMedia();
+    try {
+      assert.equal(svc.storage.kind, 's3');
+      const media = await uploaded(svc, (await svc.given.user()).accessToken, await png(40, 30));
+      const objects = await storedObjects(svc);
+      assert.deepEqual(objects.map((key) => key.replace(/^test-\w+\//, '')).sort(), [`images/${media.id}`, `thumbnails/${media.id}`]);
+      const local = await readdir(path.join(svc.config.AGORA_DATA_DIR, 'media')).catch(() => []);
+      assert.deepEqual(local, []);
+    } finally {
+      await svc.close();
+    }
+  });
+});
+
+await import('./uploads.test.ts');
+await import('./lifecycle.test.ts');
