@@ -34,7 +34,13 @@ export interface OutboxRelay {
   backlog(): Promise<number>;
 }
 
-const CLAIM_LEASE = sql`now() + interval '30 seconds'`;
+/**
+ * How long a claimed row is left to its relay. It is also how late the events a relay had
+ * claimed when its process died go out after the restart, so it is kept short: longer than a
+ * batch normally takes (publish confirms time out at 10 s), and a batch that outlives it only
+ * means a row published twice, which idempotent consumers absorb.
+ */
+const CLAIM_LEASE = sql`now() + interval '15 seconds'`;
 const PUBLISHED_RETENTION = sql`now() - interval '7 days'`;
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
