@@ -10,6 +10,8 @@ import { services, GATEWAY_PORT } from '@agora/contracts/services';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const REQUIRED = ['DATABASE_URL', 'AMQP_URL', 'REDIS_URL'] as const;
+/** The first gateway and one per port from +13 to +19: after the last service's (+12), before the next block of 20. */
+const MAX_GATEWAYS = 8;
 
 export interface DistributedPlatformOptions {
   env?: Record<string, string | undefined>;
@@ -19,6 +21,12 @@ export interface DistributedPlatformOptions {
   /** Where children's output goes; default inherits this process's stdout/stderr. */
   output?: 'inherit' | 'ignore';
   readyTimeoutMs?: number;
+  /**
+   * How many gateway processes, as behind a load balancer (default 1). The first is
+   * `processes.gateway` on the gateway port; gateway-2, gateway-3… listen on that port + 19,
+   * + 18…, above the services' ports, so a block of 20 ports from `portBase` holds them all.
+   */
+  gateways?: number;
 }
 
 export interface ManagedProcess {
@@ -31,6 +39,8 @@ export interface ManagedProcess {
 
 export interface DistributedPlatform {
   url: string;
+  /** Every gateway's URL, `url` first. */
+  gatewayUrls: string[];
   processes: Record<string, ManagedProcess>;
   waitReady(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +76,8 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
   const portOf = (port: number) => (options.portBase === undefined ? port : options.portBase + (port - GATEWAY_PORT));
   const gatewayPort = options.port ?? (options.portBase ?? Number(env['PORT'] ?? GATEWAY_PORT));
   const built = services.filter((service) => service.built);
+  const gateways = options.gateways ?? 1;
+  if (!Number.isInteger(gateways) || gateways < 1 || gateways > MAX_GATEWAYS) throw new Error(`gateways must be 1 to ${MAX_GATEWAYS}, not ${gateways}`);
   let stopping = false;
 
   const supervise = (name: string, entry: string, childEnv: Record<string, string | undefined>, url: string): ManagedProcess => {
@@ -115,21 +127,26 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
       url,
     );
   }
-  processes['gateway'] = supervise(
-    'gateway',
-    path.join(root, 'services', 'gateway', 'src', 'server.ts'),
-    { ...env, ...upstreamEnv, PORT: String(gatewayPort) },
-    gatewayUrl,
-  );
+  const gatewayNames: string[] = [];
+  const gatewayUrls: string[] = [];
+  for (let i = 0; i < gateways; i++) {
+    const name = i === 0 ? 'gateway' : `gateway-${i + 1}`;
+    const port = i === 0 ? gatewayPort : gatewayPort + 20 - i;
+    const url = `http://127.0.0.1:${port}`;
+    processes[name] = supervise(name, path.join(root, 'services', 'gateway', 'src', 'server.ts'), { ...env, ...upstreamEnv, PORT: String(port) }, url);
+    gatewayNames.push(name);
+    gatewayUrls.push(url);
+  }
 
   const platform: DistributedPlatform = {
     url: gatewayUrl,
+    gatewayUrls,
     processes,
-    waitReady: (timeoutMs = options.readyTimeoutMs ?? 60_000) => waitUntilReady([...built.map((service) => processes[service.name]!.url), gatewayUrl], timeoutMs),
+    waitReady: (timeoutMs = options.readyTimeoutMs ?? 60_000) => waitUntilReady([...built.map((service) => processes[service.name]!.url), ...gatewayUrls], timeoutMs),
     async close() {
       stopping = true;
-      // Gateway first so nothing new reaches the services, then the services.
-      const order = ['gateway', ...built.map((service) => service.name)];
+      // Gateways first so nothing new reaches the services, then the services.
+      const order = [...gatewayNames, ...built.map((service) => service.name)];
       for (const name of order) {
         const child = processes[name]?.process;
         if (!child || child.exitCode !== null || child.signalCode !== null) continue;

@@ -13,6 +13,7 @@ import { usersScenarios } from './users-scenarios.ts';
 import { socialScenarios } from './social-scenarios.ts';
 import { commerceScenarios } from './commerce-scenarios.ts';
 import { CRASH_SETTINGS, crashScenarios } from './crash-scenarios.ts';
+import { loadBalancingScenarios } from './load-balancing-scenarios.ts';
 import { deleteNamespace } from '@agora/kit/bus/rabbitmq-namespace';
 import { services } from '@agora/contracts/services';
 
@@ -26,13 +27,18 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
   const databaseUrl = process.env['DATABASE_URL']!.replace(/\/[^/]*$/, `/${databaseBase}`);
   // Exchange and queues of this run's own, so no other platform on the broker takes its events.
   const namespace = databaseBase.replaceAll('_', '-');
+  // Services at +1…+12, the second gateway at +19, nginx at +13.
+  const portBase = 28_080 + (process.pid % 50) * 20;
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'agora-e2e-'));
     platform = await startDistributedPlatform({
       // Ports away from the defaults so a running platform doesn't collide with the test.
-      portBase: 28_080 + (process.pid % 50) * 20,
-      output: 'ignore',
+      portBase,
+      // Two, for the scenarios of load balancing behind nginx.
+      gateways: 2,
+      // E2E_OUTPUT=inherit shows the services' logs when a failure needs them.
+      output: process.env['E2E_OUTPUT'] === 'inherit' ? 'inherit' : 'ignore',
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
@@ -62,6 +68,7 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
   usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   socialScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   commerceScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  loadBalancingScenarios(() => ({ platform, dir: dataDir, port: portBase + 13, tag: namespace }));
   // Last: it kills services (the supervisor restarts them).
   crashScenarios(() => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin, processes: platform.processes, waitReady: (timeoutMs) => platform.waitReady(timeoutMs), databaseUrl }));
 });
