@@ -17,12 +17,14 @@ import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
+import { and, eq } from 'drizzle-orm';
 import type { Static, TObject } from 'typebox';
 import { Value } from 'typebox/value';
 import { eventSchemas, type EventData, type EventType } from '@agora/contracts/events';
 import { ACCESS_TOKEN_TTL_SECONDS, TOKEN_AUDIENCE, TOKEN_ISSUER, type Role } from '../auth/access-token.ts';
 import { createInProcessBus } from '../bus/in-process-bus.ts';
 import { createEvent } from '../bus/outbox.ts';
+import { processedEvents } from '../bus/outbox.tables.ts';
 import type { EventBus, EventEnvelope } from '../bus/types.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
@@ -108,6 +110,13 @@ export interface ServiceUnderTest<C> {
   publish<T extends EventType>(type: T, data: EventData<T>, producer?: string): Promise<EventEnvelope<EventData<T>>>;
   /** Publishes an envelope as it is: a redelivery, or an event made with `createEvent`. */
   redeliver(envelope: EventEnvelope<any>): Promise<void>;
+  /**
+   * Waits until the service has handled the event (its processed_events row is committed), so a
+   * check that something did NOT happen afterwards is not a guess.
+   */
+  handled: (envelope: EventEnvelope<unknown>) => Promise<void>;
+  /** Publishes an event as its producer would and waits until the service has handled it. */
+  deliver: <T extends EventType>(type: T, data: EventData<T>, producer?: string) => Promise<EventEnvelope<EventData<T>>>;
   /** An access token as identity would sign it. */
   token(user: { id: string; roles?: Role[]; sessionId?: string }): Promise<string>;
   given: {
@@ -197,6 +206,20 @@ export async function startServiceUnderTest<C extends TObject>(
       },
       async redeliver(envelope) {
         await bus.publish(envelope);
+      },
+      async handled(envelope) {
+        await eventually(async () => {
+          const rows = await database.db
+            .select({ eventId: processedEvents.eventId })
+            .from(processedEvents)
+            .where(and(eq(processedEvents.consumer, module.name), eq(processedEvents.eventId, envelope.id)));
+          assert.equal(rows.length, 1, `${envelope.type} ${envelope.id} not handled by ${module.name} yet`);
+        });
+      },
+      async deliver(type, data, producer = 'test') {
+        const envelope = await harness.publish(type, data, producer);
+        await harness.handled(envelope);
+        return envelope;
       },
       token,
       given: {

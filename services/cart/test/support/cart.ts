@@ -6,12 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import type { EventData, EventType } from '@agora/contracts/events';
-import { processedEvents } from '@agora/kit/bus/outbox.tables';
-import type { EventEnvelope } from '@agora/kit/bus/types';
+import type { EventData } from '@agora/contracts/events';
 import type { Clock } from '@agora/kit/clock';
-import { eventually, startServiceUnderTest, type ServiceUnderTest } from '@agora/kit/testing/service-harness';
+import { startServiceUnderTest, type ServiceUnderTest } from '@agora/kit/testing/service-harness';
 import type { CartConfig } from '../../src/config.ts';
 import { cartModule } from '../../src/module.ts';
 
@@ -43,10 +40,6 @@ export interface TestProduct {
 }
 
 export interface TestCart extends ServiceUnderTest<CartConfig> {
-  /** Publishes an event as its producer would and waits until the service has handled it. */
-  deliver<T extends EventType>(type: T, data: EventData<T>, producer?: string): Promise<EventEnvelope<EventData<T>>>;
-  /** Waits until the service has handled `envelope` (a delivery published earlier). */
-  handled(envelope: EventEnvelope<unknown>): Promise<void>;
   /** A product the catalog announced (product.created, handled). */
   product(options?: Partial<Omit<TestProduct, 'id' | 'sellerId'>>): Promise<TestProduct>;
   /** The caller's cart, asserting 200. */
@@ -69,27 +62,10 @@ export const productEvent = (product: TestProduct, description = 'A product'): E
 
 export async function startCart(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestCart> {
   const svc = await startServiceUnderTest(cartModule, options);
-  const db = svc.database.db;
 
-  const handled = async (envelope: EventEnvelope<unknown>) => {
-    await eventually(async () => {
-      const rows = await db
-        .select({ eventId: processedEvents.eventId })
-        .from(processedEvents)
-        .where(and(eq(processedEvents.consumer, 'cart'), eq(processedEvents.eventId, envelope.id)));
-      assert.equal(rows.length, 1, `${envelope.type} ${envelope.id} not handled yet`);
-    });
-  };
-
-  const deliver: TestCart['deliver'] = async (type, data, producer = 'test') => {
-    const envelope = await svc.publish(type, data, producer);
-    await handled(envelope);
-    return envelope;
-  };
+  const { deliver } = svc;
 
   return Object.assign(svc, {
-    deliver,
-    handled,
     async product(productOptions: Partial<Omit<TestProduct, 'id' | 'sellerId'>> = {}) {
       const product: TestProduct = {
         id: randomUUID(),

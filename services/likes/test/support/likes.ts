@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
-import type { EventData, EventType } from '@agora/contracts/events';
-import { outbox, processedEvents } from '@agora/kit/bus/outbox.tables';
+import { asc, eq } from 'drizzle-orm';
+import type { EventData } from '@agora/contracts/events';
+import { outbox } from '@agora/kit/bus/outbox.tables';
 import type { EventEnvelope } from '@agora/kit/bus/types';
 import type { Clock } from '@agora/kit/clock';
 import { eventually, startServiceUnderTest, type ServiceUnderTest } from '@agora/kit/testing/service-harness';
@@ -23,10 +23,6 @@ export type LikeEventType = 'post.liked' | 'post.unliked' | 'comment.liked' | 'c
 export const LIKE_EVENTS: LikeEventType[] = ['post.liked', 'post.unliked', 'comment.liked', 'comment.unliked'];
 
 export interface TestLikes extends ServiceUnderTest<LikesConfig> {
-  /** Publishes an event as its producer would and waits until the service has handled it. */
-  deliver<T extends EventType>(type: T, data: EventData<T>, producer?: string): Promise<EventEnvelope<EventData<T>>>;
-  /** Waits until the service has handled `envelope` (a delivery published earlier). */
-  handled(envelope: EventEnvelope<unknown>): Promise<void>;
   /** The events of `type` the service wrote to its outbox whose data has the given fields, oldest first. */
   published<T extends LikeEventType>(type: T, fields: Partial<EventData<T>>): Promise<EventEnvelope<EventData<T>>[]>;
   post(options?: { authorId?: string }): Promise<{ id: string; authorId: string }>;
@@ -39,25 +35,9 @@ export async function startLikes(options: { clock?: Clock } = {}): Promise<TestL
   const svc = await startServiceUnderTest(likesModule, { watch: LIKE_EVENTS, ...options });
   const db = svc.database.db;
 
-  const handled = async (envelope: EventEnvelope<unknown>) => {
-    await eventually(async () => {
-      const rows = await db
-        .select({ eventId: processedEvents.eventId })
-        .from(processedEvents)
-        .where(and(eq(processedEvents.consumer, 'likes'), eq(processedEvents.eventId, envelope.id)));
-      assert.equal(rows.length, 1, `${envelope.type} ${envelope.id} not handled yet`);
-    });
-  };
-
-  const deliver: TestLikes['deliver'] = async (type, data, producer = 'test') => {
-    const envelope = await svc.publish(type, data, producer);
-    await handled(envelope);
-    return envelope;
-  };
+  const { deliver } = svc;
 
   const likes: TestLikes = Object.assign(svc, {
-    deliver,
-    handled,
     async published<T extends LikeEventType>(type: T, fields: Partial<EventData<T>>) {
       const rows = await db.select({ envelope: outbox.envelope }).from(outbox).where(eq(outbox.type, type)).orderBy(asc(outbox.createdAt), asc(outbox.id));
       return rows

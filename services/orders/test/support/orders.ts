@@ -9,12 +9,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { and, asc, eq } from 'drizzle-orm';
-import type { EventData, EventType } from '@agora/contracts/events';
-import { outbox, processedEvents } from '@agora/kit/bus/outbox.tables';
+import { asc, eq } from 'drizzle-orm';
+import type { EventData } from '@agora/contracts/events';
+import { outbox } from '@agora/kit/bus/outbox.tables';
 import type { EventEnvelope } from '@agora/kit/bus/types';
 import type { Clock } from '@agora/kit/clock';
-import { eventually, startServiceUnderTest, type GivenUser, type ServiceUnderTest } from '@agora/kit/testing/service-harness';
+import { startServiceUnderTest, type GivenUser, type ServiceUnderTest } from '@agora/kit/testing/service-harness';
 import type { OrdersConfig } from '../../src/config.ts';
 import { ordersModule } from '../../src/module.ts';
 
@@ -41,10 +41,6 @@ export interface OrderBody {
 }
 
 export interface TestOrders extends ServiceUnderTest<OrdersConfig> {
-  /** Publishes an event as its producer would and waits until the service has handled it. */
-  deliver<T extends EventType>(type: T, data: EventData<T>, producer?: string): Promise<EventEnvelope<EventData<T>>>;
-  /** Waits until the service has handled `envelope` (a delivery published earlier). */
-  handled(envelope: EventEnvelope<unknown>): Promise<void>;
   /** The events of `type` the service wrote to its outbox whose data has the given fields, oldest first. */
   published<T extends OrderEventType>(type: T, fields?: Partial<EventData<T>>): Promise<EventEnvelope<EventData<T>>[]>;
   /** A product as catalog announces it (product.created), handled before this resolves. */
@@ -82,21 +78,7 @@ export async function startOrders(options: { clock?: Clock; env?: Record<string,
   });
   const db = svc.database.db;
 
-  const handled = async (envelope: EventEnvelope<unknown>) => {
-    await eventually(async () => {
-      const rows = await db
-        .select({ eventId: processedEvents.eventId })
-        .from(processedEvents)
-        .where(and(eq(processedEvents.consumer, 'orders'), eq(processedEvents.eventId, envelope.id)));
-      assert.equal(rows.length, 1, `${envelope.type} ${envelope.id} not handled yet`);
-    });
-  };
-
-  const deliver: TestOrders['deliver'] = async (type, data, producer = 'test') => {
-    const envelope = await svc.publish(type, data, producer);
-    await handled(envelope);
-    return envelope;
-  };
+  const { deliver } = svc;
 
   const place: TestOrders['place'] = (user, body, placeOptions = {}) => {
     const key = placeOptions.key === undefined ? randomUUID() : placeOptions.key;
@@ -108,8 +90,6 @@ export async function startOrders(options: { clock?: Clock; env?: Record<string,
   };
 
   const orders: TestOrders = Object.assign(svc, {
-    deliver,
-    handled,
     async published<T extends OrderEventType>(type: T, fields: Partial<EventData<T>> = {}) {
       const rows = await db.select({ envelope: outbox.envelope }).from(outbox).where(eq(outbox.type, type)).orderBy(asc(outbox.createdAt), asc(outbox.id));
       return rows

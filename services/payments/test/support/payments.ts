@@ -8,13 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
-import type { EventData, EventType, PaymentMethod } from '@agora/contracts/events';
-import { outbox, processedEvents } from '@agora/kit/bus/outbox.tables';
+import { asc, eq } from 'drizzle-orm';
+import type { EventData, PaymentMethod } from '@agora/contracts/events';
+import { outbox } from '@agora/kit/bus/outbox.tables';
 import type { EventEnvelope } from '@agora/kit/bus/types';
 import type { Clock } from '@agora/kit/clock';
 import type { ServiceDeps } from '@agora/kit/service';
-import { eventually, startServiceUnderTest, type ServiceUnderTest } from '@agora/kit/testing/service-harness';
+import { startServiceUnderTest, type ServiceUnderTest } from '@agora/kit/testing/service-harness';
 import { buildApp } from '../../src/app.ts';
 import type { PaymentsConfig } from '../../src/config.ts';
 import { payments, type PaymentRow } from '../../src/db/schema.ts';
@@ -65,10 +65,6 @@ export interface PaymentBody {
 
 export interface TestPayments extends ServiceUnderTest<PaymentsConfig> {
   processor: RecordingProcessor;
-  /** Publishes an event as its producer would and waits until the service has handled it. */
-  deliver<T extends EventType>(type: T, data: EventData<T>, producer?: string): Promise<EventEnvelope<EventData<T>>>;
-  /** Waits until the service has handled `envelope` (a delivery published earlier). */
-  handled(envelope: EventEnvelope<unknown>): Promise<void>;
   /** The events of `type` in the outbox for this order, oldest first. */
   published<T extends PaymentEventType>(type: T, orderId: string): Promise<EventEnvelope<EventData<T>>[]>;
   /** The payment rows of an order (at most one, if the service is right). */
@@ -94,21 +90,7 @@ export async function startPayments(options: { clock?: Clock } = {}): Promise<Te
   const svc = await startServiceUnderTest(module, { watch: PAYMENT_EVENTS, ...options });
   const db = svc.database.db;
 
-  const handled = async (envelope: EventEnvelope<unknown>) => {
-    await eventually(async () => {
-      const rows = await db
-        .select({ eventId: processedEvents.eventId })
-        .from(processedEvents)
-        .where(and(eq(processedEvents.consumer, 'payments'), eq(processedEvents.eventId, envelope.id)));
-      assert.equal(rows.length, 1, `${envelope.type} ${envelope.id} not handled yet`);
-    });
-  };
-
-  const deliver: TestPayments['deliver'] = async (type, data, producer = 'test') => {
-    const envelope = await svc.publish(type, data, producer);
-    await handled(envelope);
-    return envelope;
-  };
+  const { deliver } = svc;
 
   const reservation: TestPayments['reservation'] = (reservationOptions = {}) => ({
     orderId: reservationOptions.orderId ?? randomUUID(),
@@ -123,8 +105,6 @@ export async function startPayments(options: { clock?: Clock } = {}): Promise<Te
 
   return Object.assign(svc, {
     processor,
-    deliver,
-    handled,
     reservation,
     paymentsOf,
     async published<T extends PaymentEventType>(type: T, orderId: string) {
