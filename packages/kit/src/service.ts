@@ -5,6 +5,7 @@
  * A service's `buildApp` calls it and adds routes; tests call `buildApp` with embedded adapters.
  */
 import type { JWTVerifyGetKey } from 'jose';
+import { Histogram } from 'prom-client';
 import type { TSchema } from 'typebox';
 import type { Logger } from './logger.ts';
 import type { Clock } from './clock.ts';
@@ -94,6 +95,14 @@ export async function createServiceApp(deps: ServiceDeps, options: ServiceAppOpt
   const relay = createOutboxRelay({ database, bus, logger });
   app.metrics.gauge('outbox_backlog', 'Events written to the outbox and not yet published', () => relay.backlog());
   app.metrics.gauge('dead_letters', 'Messages parked in this service\'s dead-letter queue', () => bus.deadLetters.count(options.service));
+  // How far behind its producers this service is: from an event's occurredAt to its handling here.
+  const consumerLag = new Histogram({
+    name: 'event_consumer_lag_seconds',
+    help: 'Time from when an event occurred to when this service had handled it, by event type',
+    labelNames: ['type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+    registers: [app.metrics.registry],
+  });
 
   let verifier: AccessTokenVerifier | null = null;
   if (options.keys) {
@@ -113,6 +122,7 @@ export async function createServiceApp(deps: ServiceDeps, options: ServiceAppOpt
         handlers: options.consumers.handlers,
         schemas: options.consumers.schemas,
         retryDelaysMs: options.consumers.retryDelaysMs,
+        onHandled: (envelope) => consumerLag.observe({ type: envelope.type }, Math.max(0, deps.clock.now().getTime() - Date.parse(envelope.occurredAt)) / 1000),
       });
       stopConsuming = () => subscription.stop();
     }

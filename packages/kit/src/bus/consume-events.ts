@@ -28,6 +28,8 @@ export interface ConsumeEventsOptions {
   schemas?: Record<string, TSchema>;
   retryDelaysMs?: number[];
   prefetch?: number;
+  /** Called once per event this consumer handled (not for skipped redeliveries), after the commit. */
+  onHandled?: (envelope: EventEnvelope<unknown>) => void;
 }
 
 export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subscription> {
@@ -69,7 +71,10 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subs
           }),
         logger,
       );
-      if (processed) logger.debug(event, 'event processed');
+      if (processed) {
+        options.onHandled?.(envelope);
+        logger.debug(event, 'event processed');
+      }
       else logger.debug(event, 'event already processed; skipped');
     },
     { retryDelaysMs: options.retryDelaysMs, prefetch: options.prefetch },
