@@ -13,6 +13,7 @@ import { embeddedClusterDir, openSharedPglite, type SharedPglite } from '@agora/
 import { createInProcessBus } from '@agora/kit/bus/in-process-bus';
 import { createMemoryStores } from '@agora/kit/store/memory-stores';
 import { closeAll, type Closeable } from '@agora/kit/shutdown';
+import { tracingFromConfig, type Tracing } from '@agora/kit/tracing/tracing';
 import type { HttpApp } from '@agora/kit/http/app';
 import type { ServiceModule } from '@agora/kit/runtime';
 import type { TObject } from 'typebox';
@@ -63,6 +64,13 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   // shared PGlite last.
   const apps: Closeable[] = [];
   const adapterClosers: Closeable[] = [];
+  // Each service traces as itself, through the one process's context propagation.
+  const tracings: Tracing[] = [];
+  const tracerFor = (service: string) => {
+    const tracing = tracingFromConfig(service, common);
+    if (tracing) tracings.push(tracing);
+    return tracing?.tracer;
+  };
   const closeEverything = () =>
     closeAll(
       [
@@ -71,6 +79,7 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
         { name: 'bus', close: () => bus.close() },
         { name: 'stores', close: () => stores.close() },
         { name: 'pglite', close: async () => pglite?.close() },
+        { name: 'tracing', close: async () => void (await Promise.all(tracings.map((tracing) => tracing.shutdown()))) },
       ],
       logger,
     );
@@ -79,7 +88,7 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
   type Adapters = Awaited<ReturnType<typeof connectAdapters>>;
   const startService = async (module: ServiceModule<TObject>, adapters: Adapters, serviceEnv: Record<string, string | undefined>) => {
     const config = loadConfig(module.configSchema, serviceEnv);
-    const app = await module.buildApp({ config, logger: createLogger(module.name, common.LOG_LEVEL), clock, ...adapters });
+    const app = await module.buildApp({ config, logger: createLogger(module.name, common.LOG_LEVEL), clock, tracer: tracerFor(module.name), ...adapters });
     await app.listen({ port: 0, host: '127.0.0.1' });
     services[module.name] = { app, url: listenUrl(app) };
     apps.push({ name: module.name, close: () => app.close() });
@@ -123,6 +132,7 @@ export async function startEmbeddedPlatform(options: EmbeddedPlatformOptions = {
       bus,
       clock,
       upstreams: Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.url])),
+      tracer: tracerFor('gateway'),
     });
     await gateway.listen({ port: gatewayPort, host: gatewayConfig.HOST });
     // The gateway closes first so no request reaches a service that is shutting down.

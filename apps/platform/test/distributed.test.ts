@@ -12,6 +12,8 @@ import { identityScenarios, type PlatformUnderTest } from './identity-scenarios.
 import { usersScenarios } from './users-scenarios.ts';
 import { socialScenarios } from './social-scenarios.ts';
 import { commerceScenarios } from './commerce-scenarios.ts';
+import { tracingScenarios, tracingSettings } from './tracing-scenarios.ts';
+import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.ts';
 import { CRASH_SETTINGS, crashScenarios } from './crash-scenarios.ts';
 import { loadBalancingScenarios } from './load-balancing-scenarios.ts';
 import { deleteNamespace } from '@agora/kit/bus/rabbitmq-namespace';
@@ -22,6 +24,8 @@ const missing = missingSettings(process.env);
 describe('distributed platform', { skip: missing.length > 0 && `${missing.join(', ')} not set` }, () => {
   let platform: DistributedPlatform;
   let dataDir: string;
+  // Where the services export their spans, as they would to a collector.
+  let receiver: OtlpReceiver;
   const admin = { email: 'admin@example.com', password: 'admin password 123' };
   const databaseBase = `e2e_${process.pid}_${Date.now()}`;
   const databaseUrl = process.env['DATABASE_URL']!.replace(/\/[^/]*$/, `/${databaseBase}`);
@@ -32,6 +36,7 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'agora-e2e-'));
+    receiver = await startOtlpReceiver();
     platform = await startDistributedPlatform({
       // Ports away from the defaults so a running platform doesn't collide with the test.
       portBase,
@@ -48,12 +53,14 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
         AGORA_ADMIN_PASSWORD: admin.password,
         AMQP_NAMESPACE: namespace,
         ...CRASH_SETTINGS,
+        ...tracingSettings(receiver),
       },
     });
   });
 
   after(async () => {
     await platform?.close();
+    await receiver?.close();
     await rm(dataDir, { recursive: true, force: true });
     // Drop the databases this run created.
     const client = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
@@ -68,6 +75,7 @@ describe('distributed platform', { skip: missing.length > 0 && `${missing.join('
   usersScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   socialScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
   commerceScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }));
+  tracingScenarios((): PlatformUnderTest => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin }), () => receiver);
   loadBalancingScenarios(() => ({ platform, dir: dataDir, port: portBase + 13, tag: namespace }));
   // Last: it kills services (the supervisor restarts them).
   crashScenarios(() => ({ url: platform.url, mailboxDir: path.join(dataDir, 'mailbox'), admin, processes: platform.processes, waitReady: (timeoutMs) => platform.waitReady(timeoutMs), databaseUrl }));

@@ -65,6 +65,12 @@ export const CommonConfig = Type.Object({
   AMQP_NAMESPACE: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  /** An OTLP/HTTP collector's base URL (`http://jaeger:4318`): traces are exported there when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Share of traces begun here that are recorded; one begun upstream keeps its caller's choice. */
+  OTEL_TRACES_SAMPLER_ARG: Type.Number({ minimum: 0, maximum: 1, default: 1 }),
+  /** Milliseconds spans wait to be exported together. */
+  OTEL_BSP_SCHEDULE_DELAY: Type.Integer({ minimum: 1, default: 5_000 }),
 });
 export type CommonConfig = Static<typeof CommonConfig>;
 

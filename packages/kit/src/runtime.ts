@@ -15,6 +15,7 @@ import type { Stores } from './store/types.ts';
 import type { HttpApp } from './http/app.ts';
 import type { ServiceDeps } from './service.ts';
 import { closeOnSignals } from './shutdown.ts';
+import { tracingFromConfig } from './tracing/tracing.ts';
 
 export interface SharedAdapters {
   bus?: EventBus;
@@ -79,12 +80,15 @@ export async function runStandalone<C extends TObject>(module: ServiceModule<C>)
   const logger = createLogger(module.name, config.LOG_LEVEL);
   try {
     const adapters = await connectAdapters(module.name, config, logger);
-    const app = await module.buildApp({ config, logger, clock: systemClock, ...adapters });
+    const tracing = tracingFromConfig(module.name, config);
+    const app = await module.buildApp({ config, logger, clock: systemClock, tracer: tracing?.tracer, ...adapters });
     await app.listen({ port: module.port(config), host: config.HOST });
     closeOnSignals(
       [
         { name: 'http', close: () => app.close() },
         { name: 'adapters', close: () => adapters.close() },
+        // Last, so the spans of the final requests and events are exported too.
+        { name: 'tracing', close: async () => tracing?.shutdown() },
       ],
       logger,
       config.SHUTDOWN_TIMEOUT_MS,

@@ -12,11 +12,13 @@ import type { Clock } from './clock.ts';
 import type { Database, Tx } from './db/database.ts';
 import type { EventBus, EventEnvelope } from './bus/types.ts';
 import type { Stores } from './store/types.ts';
+import type { Tracer } from './tracing/tracing.ts';
 import { migrate } from './db/migrate.ts';
 import { busMigrations, consumeEvents, createOutboxRelay } from './bus/index.ts';
 import { createRevocationList } from './store/revocation.ts';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/access-token.ts';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from './http/app.ts';
+import type { ReadinessCheck } from './http/health.ts';
 import { registerAuthentication } from './http/auth.ts';
 
 export interface ServiceDeps<C = unknown> {
@@ -26,6 +28,8 @@ export interface ServiceDeps<C = unknown> {
   bus: EventBus;
   stores: Stores;
   clock: Clock;
+  /** Set when traces are exported (../tracing/tracing.ts); spans are made only then. */
+  tracer?: Tracer | undefined;
 }
 
 export type EventHandler = (event: EventEnvelope<any>, tx: Tx) => Promise<void>;
@@ -41,6 +45,8 @@ export interface ServiceAppOptions extends Pick<HttpAppOptions, 'bodyLimit' | 'o
     schemas?: Record<string, TSchema>;
     retryDelaysMs?: number[];
   };
+  /** Dependencies of the service's own that /health/ready checks too (media's storage). */
+  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** What a consumer file of a service exports: its handlers and the schemas of their events. */
@@ -83,16 +89,18 @@ export async function createServiceApp(deps: ServiceDeps, options: ServiceAppOpt
     openapi: options.openapi,
     // Services sit behind the gateway: believe X-Forwarded-For only from loopback and private hops.
     trustProxy: options.trustProxy ?? ['loopback', 'linklocal', 'uniquelocal'],
+    tracer: deps.tracer,
     readiness: {
       database: () => database.ping(),
       bus: async () => {
         if (!(await bus.isReady())) throw new Error('broker not connected');
       },
       stores: () => stores.ping(),
+      ...options.readiness,
     },
   });
 
-  const relay = createOutboxRelay({ database, bus, logger });
+  const relay = createOutboxRelay({ database, bus, logger, tracer: deps.tracer });
   app.metrics.gauge('outbox_backlog', 'Events written to the outbox and not yet published', () => relay.backlog());
   app.metrics.gauge('dead_letters', 'Messages parked in this service\'s dead-letter queue', () => bus.deadLetters.count(options.service));
   // How far behind its producers this service is: from an event's occurredAt to its handling here.
@@ -122,6 +130,7 @@ export async function createServiceApp(deps: ServiceDeps, options: ServiceAppOpt
         handlers: options.consumers.handlers,
         schemas: options.consumers.schemas,
         retryDelaysMs: options.consumers.retryDelaysMs,
+        tracer: deps.tracer,
         onHandled: (envelope) => consumerLag.observe({ type: envelope.type }, Math.max(0, deps.clock.now().getTime() - Date.parse(envelope.occurredAt)) / 1000),
       });
       stopConsuming = () => subscription.stop();

@@ -61,6 +61,8 @@ void describe('loadConfig', () => {
         AGORA_DATA_DIR: '.data',
         DATABASE_POOL_SIZE: 5,
         SHUTDOWN_TIMEOUT_MS: 10_000,
+        OTEL_TRACES_SAMPLER_ARG: 1,
+        OTEL_BSP_SCHEDULE_DELAY: 5_000,
       },
     );
   });

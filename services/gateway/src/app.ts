@@ -12,6 +12,7 @@ import { createRevocationList } from '@agora/kit/store/revocation';
 import { errors } from '@agora/kit/errors';
 import { systemClock, type Clock } from '@agora/kit/clock';
 import type { Logger } from '@agora/kit/logger';
+import type { Tracer } from '@agora/kit/tracing/tracing';
 import type { EventBus, Subscription } from '@agora/kit/bus/types';
 import type { Stores } from '@agora/kit/store/types';
 import { services as allServices, type ServiceEntry } from '@agora/contracts/services';
@@ -39,6 +40,8 @@ export interface GatewayDeps {
   upstreams: Record<string, string>;
   /** The services and their prefixes; the contracts list unless a test brings its own. */
   services?: readonly ServiceEntry[];
+  /** Set when traces are exported: a server span per request, continued by the services. */
+  tracer?: Tracer | undefined;
 }
 
 const noKeys: JWTVerifyGetKey = async () => {
@@ -59,6 +62,7 @@ export async function buildApp(deps: GatewayDeps): Promise<HttpApp> {
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     readiness: readinessChecks({ services, upstreams, stores, bus }),
     openapi: { title: 'Agora API' },
+    tracer: deps.tracer,
   });
   const metrics = createGatewayMetrics(app.metrics);
   app.metrics.gauge('dead_letters', "Messages parked in the gateway's dead-letter queue", () => bus.deadLetters.count(GATEWAY_QUEUE));

@@ -9,9 +9,9 @@ import { createInProcessBus, createRabbitBus } from '@agora/kit/bus/index';
 import { openStores } from '@agora/kit/store/open-stores';
 import { closeOnSignals } from '@agora/kit/shutdown';
 import { ConfigError } from '@agora/kit/config';
+import { tracingFromConfig } from '@agora/kit/tracing/tracing';
 import { loadGatewaySettings } from './config.ts';
 import { buildApp } from './app.ts';
-
 
 async function main(): Promise<void> {
   let settings;
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const stores = openStores({ redisUrl: config.REDIS_URL, logger });
   const bus = config.AMQP_URL ? await createRabbitBus({ url: config.AMQP_URL, logger, ...(config.AMQP_NAMESPACE ? { namespace: config.AMQP_NAMESPACE } : {}) }) : createInProcessBus({ logger });
-  const app = await buildApp({ config, logger, stores, bus, clock: systemClock, upstreams });
+  const tracing = tracingFromConfig('gateway', config);
+  const app = await buildApp({ config, logger, stores, bus, clock: systemClock, upstreams, tracer: tracing?.tracer });
   await app.listen({ port: config.PORT, host: config.HOST });
   closeOnSignals(
     [
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       { name: 'http', close: () => app.close() },
       { name: 'bus', close: () => bus.close() },
       { name: 'stores', close: () => stores.close() },
+      { name: 'tracing', close: async () => tracing?.shutdown() },
     ],
     logger,
     config.SHUTDOWN_TIMEOUT_MS,

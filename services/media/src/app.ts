@@ -40,6 +40,8 @@ export async function buildApp(deps: ServiceDeps<MediaConfig>): Promise<HttpApp>
       bodyLimit: UPLOAD_BODY_LIMIT,
       consumers: consumerGroups(identity, posts),
       openapi: { title: 'Agora media', description: 'Image uploads, thumbnails and their storage' },
+      // An instance whose bucket or directory can't be used can't take uploads or serve them.
+      readiness: { storage: () => storage.ping() },
     }));
   } catch (error) {
     // Nothing else will close the storage's connections of an app that was never built.

@@ -30,6 +30,27 @@ describe('media on S3', () => {
       await svc.close();
     }
   });
+
+  it('is unready while its bucket can’t be reached', async () => {
+    // A server of this test's own, so stopping it leaves the other suites' bucket alone.
+    const own = await startLocalS3('agora-media-readiness');
+    const shared = { ...process.env };
+    Object.assign(process.env, own.env);
+    const svc = await startMedia();
+    Object.assign(process.env, shared);
+    try {
+      const ready = await svc.request('GET', '/health/ready');
+      assert.equal(ready.statusCode, 200, ready.body);
+      assert.equal(ready.json().checks.storage, 'ok');
+      await own.close();
+      const unready = await svc.request('GET', '/health/ready');
+      assert.equal(unready.statusCode, 503, unready.body);
+      assert.notEqual(unready.json().checks.storage, 'ok');
+      assert.equal(unready.json().checks.database, 'ok', 'only the storage is down');
+    } finally {
+      await svc.close();
+    }
+  });
 });
 
 await import('./uploads.test.ts');

@@ -9,6 +9,8 @@ import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import type { Database, Tx } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import { inProcessSpan } from '../tracing/messaging.ts';
+import type { Tracer } from '../tracing/tracing.ts';
 import { withAfterCommit } from './after-commit.ts';
 import { processedEvents } from './outbox.tables.ts';
 import { topicMatches } from './topic-pattern.ts';
@@ -30,6 +32,8 @@ export interface ConsumeEventsOptions {
   prefetch?: number;
   /** Called once per event this consumer handled (not for skipped redeliveries), after the commit. */
   onHandled?: (envelope: EventEnvelope<unknown>) => void;
+  /** A `process` span around each delivery (../tracing/messaging.ts). */
+  tracer?: Tracer | undefined;
 }
 
 export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subscription> {
@@ -41,41 +45,53 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subs
     return handlers[type] ?? Object.entries(handlers).find(([pattern]) => topicMatches(pattern, type))?.[1];
   }
 
+  /** Handles one delivery; false when it was a redelivery of an event already processed. */
+  async function handle(envelope: EventEnvelope, attempt: number): Promise<boolean> {
+    const event = { eventId: envelope.id, type: envelope.type, correlationId: envelope.correlationId, attempt };
+    const handler = handlerFor(envelope.type);
+    if (!handler) {
+      // A binding left over from an older version of the service; retrying cannot help.
+      logger.warn(event, 'no handler for event type; acknowledged without processing');
+      return false;
+    }
+    const validator = validators.get(envelope.type);
+    if (validator && !validator.Check(envelope.data)) {
+      const problems = validator.Errors(envelope.data).slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`);
+      throw new Error(`invalid ${envelope.type} data: ${problems.join('; ')}`);
+    }
+    const processed = await withAfterCommit(
+      () =>
+        database.transaction(async (tx) => {
+          const recorded = await tx
+            .insert(processedEvents)
+            .values({ consumer, eventId: envelope.id })
+            .onConflictDoNothing()
+            .returning({ eventId: processedEvents.eventId });
+          if (recorded.length === 0) return false;
+          await handler(envelope, tx);
+          return true;
+        }),
+      logger,
+    );
+    if (processed) {
+      options.onHandled?.(envelope);
+      logger.debug(event, 'event processed');
+    } else logger.debug(event, 'event already processed; skipped');
+    return processed;
+  }
+
+  const tracer = options.tracer;
   return bus.consume(
     consumer,
     Object.keys(handlers),
-    async ({ envelope, attempt }) => {
-      const event = { eventId: envelope.id, type: envelope.type, correlationId: envelope.correlationId, attempt };
-      const handler = handlerFor(envelope.type);
-      if (!handler) {
-        // A binding left over from an older version of the service; retrying cannot help.
-        logger.warn(event, 'no handler for event type; acknowledged without processing');
+    async ({ envelope, headers, attempt }) => {
+      if (!tracer) {
+        await handle(envelope, attempt);
         return;
       }
-      const validator = validators.get(envelope.type);
-      if (validator && !validator.Check(envelope.data)) {
-        const problems = validator.Errors(envelope.data).slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`);
-        throw new Error(`invalid ${envelope.type} data: ${problems.join('; ')}`);
-      }
-      const processed = await withAfterCommit(
-        () =>
-          database.transaction(async (tx) => {
-            const recorded = await tx
-              .insert(processedEvents)
-              .values({ consumer, eventId: envelope.id })
-              .onConflictDoNothing()
-              .returning({ eventId: processedEvents.eventId });
-            if (recorded.length === 0) return false;
-            await handler(envelope, tx);
-            return true;
-          }),
-        logger,
-      );
-      if (processed) {
-        options.onHandled?.(envelope);
-        logger.debug(event, 'event processed');
-      }
-      else logger.debug(event, 'event already processed; skipped');
+      await inProcessSpan(tracer, { consumer, system: bus.kind, envelope, headers, attempt }, async (span) => {
+        if (!(await handle(envelope, attempt))) span.setAttribute('agora.skipped', true);
+      });
     },
     { retryDelaysMs: options.retryDelaysMs, prefetch: options.prefetch },
   );

@@ -10,9 +10,11 @@
 import { and, asc, inArray, isNull, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import { startSendSpan } from '../tracing/messaging.ts';
+import type { Tracer } from '../tracing/tracing.ts';
 import { errorMessage } from './message-headers.ts';
 import { outbox } from './outbox.tables.ts';
-import type { EventBus } from './types.ts';
+import type { EventBus, EventEnvelope, MessageHeaders } from './types.ts';
 
 export interface OutboxRelayOptions {
   database: Database;
@@ -24,6 +26,8 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   /** How often published rows older than the retention are deleted. */
   cleanupIntervalMs?: number;
+  /** A `send` span per row, from its write to the broker's confirm (../tracing/messaging.ts). */
+  tracer?: Tracer | undefined;
 }
 
 export interface OutboxRelay {
@@ -92,13 +96,25 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  async function publish(row: { envelope: EventEnvelope; headers: MessageHeaders }): Promise<void> {
+    if (!options.tracer) return bus.publish(row.envelope, row.headers);
+    const span = startSendSpan(options.tracer, row, bus.kind);
+    try {
+      await bus.publish(row.envelope, span.headers);
+      span.end();
+    } catch (error) {
+      span.end(error);
+      throw error;
+    }
+  }
+
   /** Publishes one batch; returns how many rows it claimed and whether any publish failed. */
   async function relayBatch(): Promise<{ claimed: number; failed: number }> {
     const rows = await claimBatch();
     if (rows.length === 0) return { claimed: 0, failed: 0 };
     // Handing every row to the bus before awaiting keeps their order on the wire and
     // pipelines the broker's confirms instead of paying a round trip per row.
-    const results = await Promise.allSettled(rows.map((row) => bus.publish(row.envelope, row.headers)));
+    const results = await Promise.allSettled(rows.map((row) => publish(row)));
     const published: string[] = [];
     const failures = new Map<string, string[]>();
     results.forEach((result, index) => {

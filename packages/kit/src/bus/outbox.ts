@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Tx } from '../db/database.ts';
 import { newId } from '../ids.ts';
+import { traceContextHeaders } from '../tracing/propagation.ts';
 import { outbox } from './outbox.tables.ts';
 import type { EventEnvelope, MessageHeaders } from './types.ts';
 
@@ -40,6 +41,10 @@ export function followUp<D>(cause: EventEnvelope<unknown>, type: string, data: D
   return createEvent(type, data, { producer, correlationId: cause.correlationId, causationId: cause.id });
 }
 
+/**
+ * Writes the event to the outbox with the trace context of the request or event that caused it,
+ * so the relay's `send` span, however much later and wherever it runs, continues that trace.
+ */
 export async function enqueue(tx: Tx, envelope: EventEnvelope<unknown>, headers: MessageHeaders = {}): Promise<void> {
-  await tx.insert(outbox).values({ id: envelope.id, type: envelope.type, envelope, headers });
+  await tx.insert(outbox).values({ id: envelope.id, type: envelope.type, envelope, headers: { ...traceContextHeaders(), ...headers } });
 }

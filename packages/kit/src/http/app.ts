@@ -15,6 +15,8 @@ import { toProblem, PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { registerHealth, type ReadinessCheck } from './health.ts';
 import { errors } from '../errors.ts';
+import { nameServerSpan, tracedServerFactory } from '../tracing/http-server.ts';
+import type { Tracer } from '../tracing/tracing.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -28,6 +30,8 @@ export interface HttpAppOptions {
   openapi?: { title?: string; description?: string; version?: string };
   /** Honour X-Forwarded-For from the hops in front (the gateway, a load balancer). */
   trustProxy?: boolean | string | string[];
+  /** A server span per request when set (see ../tracing/http-server.ts). */
+  tracer?: Tracer | undefined;
 }
 
 declare module 'fastify' {
@@ -76,6 +80,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...(options.tracer ? { serverFactory: tracedServerFactory(options.tracer) } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidators());
@@ -92,6 +97,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    if (options.tracer) nameServerSpan(request.raw, request.routeOptions.url);
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : 'debug';

@@ -14,6 +14,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { AppError, errors } from '@agora/kit/errors';
 import type { Logger } from '@agora/kit/logger';
+import { trace } from '@opentelemetry/api';
+import { traceContextHeaders } from '@agora/kit/tracing/propagation';
 import type { GatewayMetrics } from '../gateway-metrics.ts';
 import { pathOf, type RouteTable } from '../routing/route-table.ts';
 
@@ -75,6 +77,8 @@ export function upstreamRequestHeaders(request: FastifyRequest, headers: Incomin
   if (request.host) out['x-forwarded-host'] = request.host;
   out['x-request-id'] = request.id;
   out['x-correlation-id'] = request.correlationId;
+  // The gateway's own span becomes the service's parent (a client's traceparent is its parent).
+  Object.assign(out, traceContextHeaders());
   return out;
 }
 
@@ -149,6 +153,8 @@ export type Forward = (request: FastifyRequest, reply: FastifyReply, target: Ups
 export function createForwarder(options: ForwarderOptions): Forward {
   return (request, reply, target, path) => {
     request.upstreamTarget = target;
+    // The route is `/api/*` for every service, so the trace says which one answered.
+    trace.getActiveSpan()?.setAttribute('agora.upstream.service', target.service);
     const started = performance.now();
     const observe = (outcome: string) => options.metrics.upstream.observe({ service: target.service, outcome }, (performance.now() - started) / 1000);
     const buffered = Buffer.isBuffer(request.body) ? request.body : null;

@@ -8,6 +8,7 @@
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Logger } from '@agora/kit/logger';
+import { traceContextHeaders } from '@agora/kit/tracing/propagation';
 import { cartUnavailable } from '../domain/errors.ts';
 
 export interface CartLine {
@@ -32,7 +33,7 @@ export function createCartClient(options: { baseUrl: string; timeoutMs: number; 
       let reply: unknown;
       try {
         const response = await fetch(url, {
-          headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
+          headers: { accept: 'application/json', ...(authorization ? { authorization } : {}), ...traceContextHeaders() },
           signal: AbortSignal.timeout(options.timeoutMs),
         });
         if (response.status !== 200) {
