@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { assertProblem, call, eventually, type PlatformUnderTest } from './client.ts';
 
-
 export function usersScenarios(platform: () => PlatformUnderTest): void {
   const users = (method: string, route: string, options?: Parameters<typeof call>[3]) => call(platform().url, method, `/api/v1/users${route}`, options);
   const auth = (method: string, route: string, options?: Parameters<typeof call>[3]) => call(platform().url, method, `/api/v1/auth${route}`, options);
@@ -47,6 +46,20 @@ export function usersScenarios(platform: () => PlatformUnderTest): void {
       assert.deepEqual((await users('GET', `/by-username/${user.username}`)).body, profile);
       assertProblem(await users('GET', `/${randomUUID()}`), 404, 'USERS.NOT_FOUND');
       assertProblem(await users('GET', '/not-an-id'), 400, 'VALIDATION.FAILED');
+    });
+
+    it('finds a user whose username is also the name of a sub-resource (posts, followers)', async () => {
+      for (const username of ['posts', 'followers']) {
+        const reply = await auth('POST', '/register', { body: { email: `${username}-${randomUUID().slice(0, 8)}@example.com`, username, password } });
+        assert.equal(reply.status, 201, reply.text);
+        const id = reply.body.user.id as string;
+        const found = await eventually(1_000, async () => {
+          const lookup = await users('GET', `/by-username/${username}`);
+          assert.equal(lookup.status, 200, lookup.text);
+          return lookup.body;
+        });
+        assert.equal(found.id, id);
+      }
     });
 
     it('edits the own profile with PATCH /me and refuses what it must', async () => {

@@ -18,7 +18,9 @@ export interface ServiceEntry {
 
 export const services: ServiceEntry[] = [
   { name: 'identity', prefixes: ['/api/v1/auth'], port: 8081, built: true },
-  { name: 'users', prefixes: ['/api/v1/users'], port: 8082, built: true },
+  // by-username is spelled out so that `/users/by-username/posts` (a user named "posts") isn't
+  // taken for `/users/:id/posts`: a literal segment outranks a parameter.
+  { name: 'users', prefixes: ['/api/v1/users', '/api/v1/users/by-username/:username'], port: 8082, built: true },
   { name: 'posts', prefixes: ['/api/v1/posts', '/api/v1/feed', '/api/v1/users/:id/posts'], port: 8083, built: true },
   { name: 'comments', prefixes: ['/api/v1/comments', '/api/v1/posts/:id/comments'], port: 8084, built: true },
   { name: 'likes', prefixes: ['/api/v1/posts/:id/like', '/api/v1/posts/:id/likes', '/api/v1/comments/:id/like'], port: 8085, built: true },

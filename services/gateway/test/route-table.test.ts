@@ -28,6 +28,9 @@ describe('route table', () => {
     assert.equal(serviceFor('/api/v1/users/abc'), 'users');
     assert.equal(serviceFor('/api/v1/users/abc/posts'), 'posts');
     assert.equal(serviceFor('/api/v1/users/abc/followers'), 'users');
+    // A user named like a sub-resource is still looked up by users.
+    assert.equal(serviceFor('/api/v1/users/by-username/posts'), 'users');
+    assert.equal(serviceFor('/api/v1/users/by-username/followers'), 'users');
     assert.equal(serviceFor('/api/v1/comments/abc/like'), 'likes');
     assert.equal(serviceFor('/api/v1/comments/abc'), 'comments');
   });
