@@ -124,7 +124,8 @@ const platform = await startDistributedPlatform({
     RATE_LIMIT_PER_MINUTE: '1000000000',
   },
   portBase: 18_680,
-  output: 'ignore',
+  // BENCH_OUTPUT=inherit shows the services' warnings (retries, timeouts) beside the figures.
+  output: process.env['BENCH_OUTPUT'] === 'inherit' ? 'inherit' : 'ignore',
   readyTimeoutMs: 120_000,
 });
 const base = platform.url;

@@ -1,7 +1,10 @@
 /**
  * The outbox relay: publishes committed outbox rows to the bus and stamps them published once
- * the broker confirmed. It wakes on NOTIFY (sent by the outbox's insert trigger on commit) and
- * on a poll timer, which is what picks up rows left behind by a crash or a broker outage.
+ * the broker confirmed. It wakes on NOTIFY, which the outbox's insert trigger sends on commit
+ * with the new row's id, and then claims those rows by primary key. A poll timer scans for
+ * whatever is still unpublished: rows left behind by a crash or a broker outage, or whose
+ * notification was lost. Only the scan's cost grows with the dead rows published events leave
+ * until the next VACUUM, so it runs once per poll interval, not once per event.
  *
  * Rows are claimed with a lease (claimed_until) taken under FOR UPDATE SKIP LOCKED, so any
  * number of relay instances can run against one database without publishing a row twice at
@@ -46,6 +49,7 @@ export interface OutboxRelay {
  */
 const CLAIM_LEASE = sql`now() + interval '15 seconds'`;
 const PUBLISHED_RETENTION = sql`now() - interval '7 days'`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { database, bus } = options;
@@ -60,6 +64,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let unlisten: (() => Promise<void>) | null = null;
   /** Set by NOTIFY while a batch runs, so a wake-up is never lost between two batches. */
   let woken = false;
+  /** Ids of committed rows named by NOTIFY and not yet looked at. */
+  const notified = new Set<string>();
+  let lastScan = 0;
   let wake: () => void = () => undefined;
   let lastCleanup = 0;
 
@@ -79,14 +86,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   }
 
-  async function claimBatch() {
-    const due = database.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(isNull(outbox.publishedAt), or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql`now()`))))
-      .orderBy(asc(outbox.createdAt), asc(outbox.id))
-      .limit(batchSize)
-      .for('update', { skipLocked: true });
+  /** Claims the given rows (by primary key), or with none given, the oldest due rows (a scan). */
+  async function claimBatch(ids: string[] | null) {
+    const unclaimed = and(isNull(outbox.publishedAt), or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql`now()`)));
+    const due = ids
+      ? database.db.select({ id: outbox.id }).from(outbox).where(and(inArray(outbox.id, ids), unclaimed)).for('update', { skipLocked: true })
+      : database.db.select({ id: outbox.id }).from(outbox).where(unclaimed).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(batchSize).for('update', { skipLocked: true });
     const claimed = await database.db
       .update(outbox)
       .set({ claimedUntil: CLAIM_LEASE, attempts: sql`${outbox.attempts} + 1` })
@@ -109,8 +114,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /** Publishes one batch; returns how many rows it claimed and whether any publish failed. */
-  async function relayBatch(): Promise<{ claimed: number; failed: number }> {
-    const rows = await claimBatch();
+  async function relayBatch(ids: string[] | null): Promise<{ claimed: number; failed: number }> {
+    const rows = await claimBatch(ids);
     if (rows.length === 0) return { claimed: 0, failed: 0 };
     // Handing every row to the bus before awaiting keeps their order on the wire and
     // pipelines the broker's confirms instead of paying a round trip per row.
@@ -144,13 +149,31 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     await database.db.delete(outbox).where(and(isNotNull(outbox.publishedAt), lt(outbox.publishedAt, PUBLISHED_RETENTION)));
   }
 
+  /** Up to a batch of the notified ids, removed from the set. */
+  function takeNotified(): string[] {
+    const ids: string[] = [];
+    for (const id of notified) {
+      notified.delete(id);
+      ids.push(id);
+      if (ids.length === batchSize) break;
+    }
+    return ids;
+  }
+
   async function loop(): Promise<void> {
     let failures = 0;
     while (!stopped) {
       woken = false;
+      // A scan when the poll interval is up or after a failure (the failed rows are due again),
+      // else the rows NOTIFY named.
+      const scan = failures > 0 || notified.size === 0 || Date.now() - lastScan >= pollIntervalMs;
+      // The scan sees every row committed before it began, so the ids named until then are covered.
+      const covered = scan ? new Set(notified) : null;
       let outcome = { claimed: 0, failed: 0 };
       try {
-        outcome = await relayBatch();
+        if (scan) lastScan = Date.now();
+        outcome = await relayBatch(scan ? null : takeNotified());
+        if (covered && outcome.claimed < batchSize) for (const id of covered) notified.delete(id);
         if (outcome.claimed < batchSize) await deleteOldPublished();
       } catch (error) {
         logger.error({ err: error }, 'outbox relay batch failed');
@@ -163,9 +186,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         continue;
       }
       failures = 0;
-      // A full batch means there is probably more: go again at once.
-      if (outcome.claimed === batchSize) continue;
-      await pause(pollIntervalMs, true);
+      // A full batch means there is probably more, and named rows are waiting: go again at once.
+      if (outcome.claimed === batchSize || notified.size > 0) continue;
+      await pause(Math.max(0, lastScan + pollIntervalMs - Date.now()), true);
     }
   }
 
@@ -174,7 +197,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (running || stopped) return;
       running = (async () => {
         try {
-          unlisten = await database.listen('outbox', () => {
+          unlisten = await database.listen('outbox', (id) => {
+            // Anything but an id (an older trigger's empty payload) still wakes a scan.
+            if (UUID.test(id)) notified.add(id);
             woken = true;
             wake();
           });

@@ -295,6 +295,25 @@ export function describeOutboxSuite(
       assert.ok(Date.now() - started < 5_000);
     });
 
+    void it('names each committed row in its NOTIFY, so the relay claims it by id', async () => {
+      const heard: string[] = [];
+      const unlisten = await producerDb.listen('outbox', (payload) => heard.push(payload));
+      cleanups.push(unlisten);
+      const events = [event('user.registered'), event('user.registered')];
+      await commitEvents(producerDb, events);
+      await waitUntil(() => heard.length >= 2, 'two notifications');
+      assert.deepEqual(heard.sort(), events.map((envelope) => envelope.id).sort());
+      // Nothing is sent for a transaction that rolled back.
+      await assert.rejects(
+        producerDb.transaction(async (tx) => {
+          await enqueue(tx, event('user.registered'));
+          throw new Error('rolled back');
+        }),
+      );
+      await sleep(200);
+      assert.equal(heard.length, 2);
+    });
+
     void it('never publishes a row twice when several relays share the outbox', async () => {
       const follows = await consumer(['user.followed']);
       const { bus: countingBus, published } = observed(harness.bus);
