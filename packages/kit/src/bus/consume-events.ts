@@ -13,6 +13,8 @@ import { inProcessSpan } from '../tracing/messaging.ts';
 import type { Tracer } from '../tracing/tracing.ts';
 import { withAfterCommit } from './after-commit.ts';
 import { processedEvents } from './outbox.tables.ts';
+import { preparedStatement } from '../db/prepared-statement.ts';
+import { sql } from 'drizzle-orm';
 import { topicMatches } from './topic-pattern.ts';
 import type { EventBus, EventEnvelope, Subscription } from './types.ts';
 
@@ -35,6 +37,15 @@ export interface ConsumeEventsOptions {
   /** A `process` span around each delivery (../tracing/messaging.ts). */
   tracer?: Tracer | undefined;
 }
+
+/** Records (consumer, event) as handled; no row back means it already was. */
+const recordProcessed = preparedStatement('kit_processed_insert', (q) =>
+  q
+    .insert(processedEvents)
+    .values({ consumer: sql.placeholder('consumer'), eventId: sql.placeholder('eventId') })
+    .onConflictDoNothing()
+    .returning({ eventId: processedEvents.eventId }),
+);
 
 export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subscription> {
   const { consumer, database, bus, handlers } = options;
@@ -62,11 +73,7 @@ export async function consumeEvents(options: ConsumeEventsOptions): Promise<Subs
     const processed = await withAfterCommit(
       () =>
         database.transaction(async (tx) => {
-          const recorded = await tx
-            .insert(processedEvents)
-            .values({ consumer, eventId: envelope.id })
-            .onConflictDoNothing()
-            .returning({ eventId: processedEvents.eventId });
+          const recorded = await recordProcessed(tx, { consumer, eventId: envelope.id });
           if (recorded.length === 0) return false;
           await handler(envelope, tx);
           return true;

@@ -12,6 +12,7 @@
  */
 import { and, asc, inArray, isNull, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
+import { preparedStatement } from '../db/prepared-statement.ts';
 import type { Logger } from '../logger.ts';
 import { startSendSpan } from '../tracing/messaging.ts';
 import type { Tracer } from '../tracing/tracing.ts';
@@ -51,6 +52,35 @@ const CLAIM_LEASE = sql`now() + interval '15 seconds'`;
 const PUBLISHED_RETENTION = sql`now() - interval '7 days'`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Rows no relay holds and not yet published. */
+const unclaimed = and(isNull(outbox.publishedAt), or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql`now()`)));
+const claimedRow = { id: outbox.id, envelope: outbox.envelope, headers: outbox.headers, createdAt: outbox.createdAt };
+const idIn = (name: string) => sql`${outbox.id} = any(${sql.placeholder(name)}::uuid[])`;
+
+// The statements of every wake-up, built once per connection (../db/prepared-statement.ts).
+const claimNamed = preparedStatement('kit_outbox_claim_named', (q) =>
+  q
+    .update(outbox)
+    .set({ claimedUntil: CLAIM_LEASE, attempts: sql`${outbox.attempts} + 1` })
+    .where(inArray(outbox.id, q.select({ id: outbox.id }).from(outbox).where(and(idIn('ids'), unclaimed)).for('update', { skipLocked: true })))
+    .returning(claimedRow),
+);
+const claimOldest = preparedStatement('kit_outbox_claim_oldest', (q) =>
+  q
+    .update(outbox)
+    .set({ claimedUntil: CLAIM_LEASE, attempts: sql`${outbox.attempts} + 1` })
+    .where(
+      inArray(
+        outbox.id,
+        q.select({ id: outbox.id }).from(outbox).where(unclaimed).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(sql.placeholder('limit')).for('update', { skipLocked: true }),
+      ),
+    )
+    .returning(claimedRow),
+);
+const markPublished = preparedStatement('kit_outbox_mark_published', (q) =>
+  q.update(outbox).set({ publishedAt: sql`now()`, claimedUntil: null, lastError: null }).where(idIn('ids')),
+);
+
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { database, bus } = options;
   const logger = options.logger.child({ component: 'outbox-relay' });
@@ -88,15 +118,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** Claims the given rows (by primary key), or with none given, the oldest due rows (a scan). */
   async function claimBatch(ids: string[] | null) {
-    const unclaimed = and(isNull(outbox.publishedAt), or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql`now()`)));
-    const due = ids
-      ? database.db.select({ id: outbox.id }).from(outbox).where(and(inArray(outbox.id, ids), unclaimed)).for('update', { skipLocked: true })
-      : database.db.select({ id: outbox.id }).from(outbox).where(unclaimed).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(batchSize).for('update', { skipLocked: true });
-    const claimed = await database.db
-      .update(outbox)
-      .set({ claimedUntil: CLAIM_LEASE, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
-      .returning({ id: outbox.id, envelope: outbox.envelope, headers: outbox.headers, createdAt: outbox.createdAt });
+    const claimed = ids ? await claimNamed(database.db, { ids }) : await claimOldest(database.db, { limit: batchSize });
     // RETURNING has no order; publish oldest first (ids are UUIDv7, so they break ties in time).
     return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -130,12 +152,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         failures.set(reason, [...(failures.get(reason) ?? []), id]);
       }
     });
-    if (published.length > 0) {
-      await database.db
-        .update(outbox)
-        .set({ publishedAt: sql`now()`, claimedUntil: null, lastError: null })
-        .where(inArray(outbox.id, published));
-    }
+    if (published.length > 0) await markPublished(database.db, { ids: published });
     for (const [reason, ids] of failures) {
       await database.db.update(outbox).set({ claimedUntil: null, lastError: reason }).where(inArray(outbox.id, ids));
       logger.warn({ count: ids.length, reason }, 'outbox publish failed; will retry');

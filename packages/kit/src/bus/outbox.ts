@@ -4,7 +4,9 @@
  * (outbox-relay.ts) takes it from there.
  */
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/database.ts';
+import { preparedStatement } from '../db/prepared-statement.ts';
 import { newId } from '../ids.ts';
 import { traceContextHeaders } from '../tracing/propagation.ts';
 import { outbox } from './outbox.tables.ts';
@@ -46,5 +48,9 @@ export function followUp<D>(cause: EventEnvelope<unknown>, type: string, data: D
  * so the relay's `send` span, however much later and wherever it runs, continues that trace.
  */
 export async function enqueue(tx: Tx, envelope: EventEnvelope<unknown>, headers: MessageHeaders = {}): Promise<void> {
-  await tx.insert(outbox).values({ id: envelope.id, type: envelope.type, envelope, headers: { ...traceContextHeaders(), ...headers } });
+  await insertOutboxRow(tx, { id: envelope.id, type: envelope.type, envelope, headers: { ...traceContextHeaders(), ...headers } });
 }
+
+const insertOutboxRow = preparedStatement('kit_outbox_insert', (q) =>
+  q.insert(outbox).values({ id: sql.placeholder('id'), type: sql.placeholder('type'), envelope: sql.placeholder('envelope'), headers: sql.placeholder('headers') }),
+);

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { migrate } from '../../src/db/index.ts';
+import { preparedStatement } from '../../src/db/prepared-statement.ts';
 import type { Database } from '../../src/db/index.ts';
 
 export type OpenFresh = (options?: { poolSize?: number }) => Promise<Database>;
@@ -27,6 +28,16 @@ const counters = pgTable('counters', {
 });
 
 const createNotes = sql`create table notes (id serial primary key, body text not null, created_at timestamptz not null default now())`;
+
+// Prepared statements are defined once per process, like the kit's own, and used on every engine.
+let noteInsertsBuilt = 0;
+const insertNote = preparedStatement('contract_insert_note', (q) => {
+  noteInsertsBuilt += 1;
+  return q.insert(notes).values({ body: sql.placeholder('body') }).returning({ body: notes.body });
+});
+const notesLike = preparedStatement('contract_notes_like', (q) =>
+  q.select({ body: notes.body }).from(notes).where(sql`${notes.body} like ${sql.placeholder('pattern')}`).orderBy(notes.id),
+);
 
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -122,6 +133,32 @@ export function databaseContract(name: string, openFresh: OpenFresh, options: { 
       );
       assert.equal(await rowCount(database, 'notes'), 0);
       await database.ping();
+    });
+
+    it('runs a prepared statement on the handle given: inside a transaction it commits or rolls back with it', async () => {
+      const database = await open(2);
+      await database.db.execute(createNotes);
+      assert.deepEqual(await insertNote(database.db, { body: 'outside' }), [{ body: 'outside' }]);
+      await database.transaction(async (tx) => {
+        await insertNote(tx, { body: 'kept' });
+        assert.deepEqual(await notesLike(tx, { pattern: 'k%' }), [{ body: 'kept' }], 'sees its own transaction’s write');
+      });
+      await assert.rejects(
+        database.transaction(async (tx) => {
+          await insertNote(tx, { body: 'undone' });
+          throw new Error('roll back');
+        }),
+      );
+      const builtBefore = noteInsertsBuilt;
+      await Promise.all(Array.from({ length: 10 }, (_, n) => database.transaction((tx) => insertNote(tx, { body: `n${n}` }))));
+      assert.deepEqual(await notesLike(database.db, { pattern: 'undone' }), []);
+      assert.equal((await notesLike(database.db, { pattern: 'n%' })).length, 10);
+      // PostgreSQL: built at most once per pooled connection; PGlite: once per transaction.
+      if (database.kind === 'postgres') assert.ok(noteInsertsBuilt - builtBefore <= 2, `built ${noteInsertsBuilt - builtBefore} times for 10 transactions`);
+    });
+
+    it('refuses two prepared statements of one name', () => {
+      assert.throws(() => preparedStatement('contract_insert_note', (q) => q.insert(notes).values({ body: sql.placeholder('body') })), /two prepared statements/);
     });
 
     it('runs many concurrent transactions on a small pool without deadlock or lost updates', async () => {
