@@ -13,6 +13,7 @@
  *
  * Values are passed by name (`sql.placeholder('id')` in the builder).
  */
+import { sql, type Placeholder } from 'drizzle-orm';
 import type { Queryable } from './database.ts';
 
 interface Executable<R> {
@@ -27,7 +28,7 @@ function connectionOf(q: Queryable): object {
 /** Names in use: a server-side name must mean one text on a connection. */
 const names = new Set<string>();
 
-export function preparedStatement<R>(name: string, build: (q: Queryable) => { prepare(name: string): Executable<R> }): (q: Queryable, values: Record<string, unknown>) => Promise<R> {
+export function preparedStatement<R>(name: string, build: (q: Queryable) => { prepare(name: string): Executable<R> }): (q: Queryable, values: object) => Promise<R> {
   if (names.has(name)) throw new Error(`two prepared statements are named ${name}`);
   names.add(name);
   const byConnection = new WeakMap<object, Executable<R>>();
@@ -35,6 +36,11 @@ export function preparedStatement<R>(name: string, build: (q: Queryable) => { pr
     const connection = connectionOf(q);
     let statement = byConnection.get(connection);
     if (!statement) byConnection.set(connection, (statement = build(q).prepare(name)));
-    return statement.execute(values);
+    return statement.execute(values as Record<string, unknown>);
   };
+}
+
+/** `{ id: sql.placeholder('id'), … }`: the values of an insert or update, each passed by name. */
+export function placeholders<K extends string>(...names: K[]): Record<K, Placeholder<K>> {
+  return Object.fromEntries(names.map((name) => [name, sql.placeholder(name)])) as Record<K, Placeholder<K>>;
 }

@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '@agora/kit/db/database';
+import { placeholders, preparedStatement } from '@agora/kit/db/prepared-statement';
 import { idempotencyKeys } from './schema.ts';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
@@ -20,22 +21,33 @@ export interface Claim {
 }
 
 /** Inserts an in-flight claim unless the key exists; true when this call made it. */
-export async function insertClaim(tx: Tx, claim: Claim & { fingerprint: string; claimedAt: Date; expiresAt: Date }): Promise<boolean> {
-  const inserted = await tx
+// The statements of every checkout, built once per connection (the kit's preparedStatement).
+const theKey = and(eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.key, sql.placeholder('key')));
+const insertClaimStatement = preparedStatement('orders_insert_claim', (q) =>
+  q
     .insert(idempotencyKeys)
-    .values({ ...claim, state: 'in_flight' })
+    .values({ ...placeholders('userId', 'key', 'claimId', 'fingerprint', 'claimedAt', 'expiresAt'), state: 'in_flight' })
     .onConflictDoNothing()
-    .returning({ claimId: idempotencyKeys.claimId });
+    .returning({ claimId: idempotencyKeys.claimId }),
+);
+const lockKeyStatement = preparedStatement('orders_lock_key', (q) => q.select().from(idempotencyKeys).where(theKey).for('update'));
+const storeResponseStatement = preparedStatement('orders_store_response', (q) =>
+  q
+    .update(idempotencyKeys)
+    // An update's values can't be bare placeholders in drizzle; the body arrives as JSON text.
+    .set({ state: 'completed', responseStatus: sql`${sql.placeholder('responseStatus')}::integer`, responseBody: sql`${sql.placeholder('responseBody')}::jsonb` })
+    .where(and(theKey, eq(idempotencyKeys.claimId, sql.placeholder('claimId')))),
+);
+
+/** Inserts an in-flight claim unless the key exists; true when this call made it. */
+export async function insertClaim(tx: Tx, claim: Claim & { fingerprint: string; claimedAt: Date; expiresAt: Date }): Promise<boolean> {
+  const inserted = await insertClaimStatement(tx, claim);
   return inserted.length === 1;
 }
 
 /** Reads the key and holds it: a claim being completed or taken over waits for the holder. */
 export async function lockKey(tx: Tx, userId: string, key: string): Promise<IdempotencyKeyRow | null> {
-  const [row] = await tx
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
-    .for('update');
+  const [row] = await lockKeyStatement(tx, { userId, key });
   return row ?? null;
 }
 
@@ -54,10 +66,7 @@ export async function holdClaim(tx: Tx, claim: Claim): Promise<boolean> {
 }
 
 export async function storeResponse(tx: Tx, claim: Claim, response: StoredResponse): Promise<void> {
-  await tx
-    .update(idempotencyKeys)
-    .set({ state: 'completed', responseStatus: response.status, responseBody: response.body })
-    .where(and(eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key), eq(idempotencyKeys.claimId, claim.claimId)));
+  await storeResponseStatement(tx, { userId: claim.userId, key: claim.key, claimId: claim.claimId, responseStatus: response.status, responseBody: JSON.stringify(response.body) });
 }
 
 /** Gives the key up so the client can retry it; a claim taken over by another request is left alone. */

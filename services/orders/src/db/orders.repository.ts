@@ -3,15 +3,24 @@
  * and the buyer's cancel, or the sweeper) deciding about one order take turns.
  * Every function takes the database or an open transaction.
  */
-import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Tx } from '@agora/kit/db/database';
+import { placeholders, preparedStatement } from '@agora/kit/db/prepared-statement';
 import { orders } from './schema.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type NewOrderRow = Omit<typeof orders.$inferInsert, 'seq'>;
 
-export async function insertOrder(tx: Tx, order: NewOrderRow): Promise<OrderRow> {
-  const [row] = await tx.insert(orders).values(order).returning();
+// The statements of every checkout, built once per connection (the kit's preparedStatement).
+const NEW_ORDER_COLUMNS = ['id', 'userId', 'status', 'items', 'totalCents', 'currency', 'paymentMethod', 'shippingAddress', 'fromCart', 'createdAt', 'updatedAt'] as const;
+const insertOrderStatement = preparedStatement('orders_insert_order', (q) => q.insert(orders).values(placeholders(...NEW_ORDER_COLUMNS)).returning());
+const lockOrderStatement = preparedStatement('orders_lock_order', (q) => q.select().from(orders).where(eq(orders.id, sql.placeholder('orderId'))).for('update'));
+
+/** A new order: pending, neither confirmed nor cancelled yet. */
+export type PlacedOrderRow = Pick<NewOrderRow, (typeof NEW_ORDER_COLUMNS)[number]>;
+
+export async function insertOrder(tx: Tx, order: PlacedOrderRow): Promise<OrderRow> {
+  const [row] = await insertOrderStatement(tx, order);
   return row!;
 }
 
@@ -22,7 +31,7 @@ export async function findOrder(q: Queryable, orderId: string): Promise<OrderRow
 
 /** Reads the order and holds it until the transaction ends. */
 export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow | null> {
-  const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+  const [row] = await lockOrderStatement(tx, { orderId });
   return row ?? null;
 }
 

@@ -2,8 +2,9 @@
  * The orders service's projection of the catalog: what a product is called and costs now.
  * Every function takes the database or an open transaction.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Queryable } from '@agora/kit/db/database';
+import { preparedStatement } from '@agora/kit/db/prepared-statement';
 import { products } from './schema.ts';
 
 export interface ProductState {
@@ -42,11 +43,16 @@ export async function recordProductDeleted(q: Queryable, productId: string, dele
     .onConflictDoUpdate({ target: products.id, set: { deletedAt: sql`coalesce(${products.deletedAt}, excluded.deleted_at)` } });
 }
 
-export async function findProducts(q: Queryable, productIds: string[]): Promise<Map<string, ProductRow>> {
-  if (productIds.length === 0) return new Map();
-  const rows = await q
+/** Built once per connection (the kit's preparedStatement): every checkout prices its lines. */
+const findProductsStatement = preparedStatement('orders_find_products', (q) =>
+  q
     .select({ id: products.id, name: products.name, priceCents: products.priceCents, currency: products.currency, deletedAt: products.deletedAt })
     .from(products)
-    .where(inArray(products.id, productIds));
+    .where(sql`${products.id} = any(${sql.placeholder('ids')}::uuid[])`),
+);
+
+export async function findProducts(q: Queryable, productIds: string[]): Promise<Map<string, ProductRow>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await findProductsStatement(q, { ids: productIds });
   return new Map(rows.map((row) => [row.id, row]));
 }
